@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The embedded PostgreSQL a newcomer gets. Usage: deploy/db.sh [start|url|stop|status]
+#   start  (default) reuse or start the private cluster; print its connection string
+#   url    print the connection string of the running cluster
+#   stop   stop the private cluster
+# When PLANLEDGER_DB is set, that database is used and nothing is started.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+data_root="${PLANLEDGER_DATA_DIR:-$root/.data}"
+pgdata="$data_root/pg"
+port_file="$data_root/pg.port"
+log_file="$data_root/pg.log"
+cmd="${1:-start}"
+
+say() { echo "db: $*" >&2; }
+
+if [[ -n "${PLANLEDGER_DB:-}" ]]; then
+  case "$cmd" in
+    start|url) echo "$PLANLEDGER_DB" ;;
+    stop|status) say "PLANLEDGER_DB is set; nothing of ours to $cmd" ;;
+  esac
+  exit 0
+fi
+
+find_bindir() {
+  local d
+  for d in /usr/lib/postgresql/*/bin; do
+    [[ -x "$d/pg_ctl" && -x "$d/initdb" && -x "$d/postgres" ]] && { echo "$d"; return 0; }
+  done
+  if command -v pg_config >/dev/null 2>&1; then
+    d="$(pg_config --bindir)"
+    [[ -x "$d/pg_ctl" && -x "$d/initdb" ]] && { echo "$d"; return 0; }
+  fi
+  return 1
+}
+
+bindir="$(find_bindir || true)"
+if [[ -z "$bindir" ]]; then
+  say "no PostgreSQL server binaries found; installing Debian's postgresql package"
+  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >&2
+  bindir="$(find_bindir)"
+fi
+
+# The server refuses to run as root.
+as_owner() {
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+conn_string() {
+  echo "Host=127.0.0.1;Port=$(cat "$port_file");Username=postgres;Database=postgres;Maximum Pool Size=60"
+}
+
+running() {
+  [[ -f "$pgdata/PG_VERSION" ]] && as_owner "$bindir/pg_ctl" -D "$pgdata" status >/dev/null 2>&1
+}
+
+free_port() {
+  python3 - <<'PY'
+import socket
+for port in range(55432, 55532):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port)); s.close(); print(port); break
+    except OSError:
+        s.close()
+PY
+}
+
+case "$cmd" in
+  stop)
+    if running; then as_owner "$bindir/pg_ctl" -D "$pgdata" -m fast stop >&2; else say "not running"; fi
+    exit 0 ;;
+  status)
+    if running; then say "running on port $(cat "$port_file")"; else say "not running"; exit 1; fi
+    exit 0 ;;
+  url)
+    running || { say "not running (deploy/db.sh start)"; exit 1; }
+    conn_string; exit 0 ;;
+  start) ;;
+  *) say "usage: deploy/db.sh [start|url|stop|status]"; exit 2 ;;
+esac
+
+if running; then
+  conn_string
+  exit 0
+fi
+
+mkdir -p "$data_root"
+if [[ $(id -u) -eq 0 ]]; then
+  id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+  chown postgres "$data_root"
+fi
+
+if [[ ! -f "$pgdata/PG_VERSION" ]]; then
+  say "initialising a private cluster in $pgdata"
+  as_owner "$bindir/initdb" -D "$pgdata" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+fi
+
+port="$(free_port)"
+echo "$port" > "$port_file"
+[[ $(id -u) -eq 0 ]] && chown postgres "$port_file"
+say "starting PostgreSQL ($bindir) on 127.0.0.1:$port"
+as_owner "$bindir/pg_ctl" -D "$pgdata" -l "$log_file" -w -t 60 \
+  -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=/tmp -c max_connections=300 -c shared_buffers=256MB" start >&2
+conn_string

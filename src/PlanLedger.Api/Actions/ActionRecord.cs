@@ -1,0 +1,136 @@
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Aggregation;
+using Marten.Events.Projections;
+using JasperFx.Events.Projections;
+using PlanLedger.Ledger;
+
+namespace PlanLedger.Actions;
+
+/// <summary>An action's current state, folded from its stream; also the shape of every as-of answer.</summary>
+public sealed record ActionRecord
+{
+    /// <summary>Stream key: action/{plan}/{reference}.</summary>
+    public string Id { get; init; } = "";
+    public int Version { get; init; }
+    public string Plan { get; init; } = "";
+    public string Reference { get; init; } = "";
+    public string Heading { get; init; } = "";
+    public string Description { get; init; } = "";
+    public string? Comment { get; init; }
+    public string? Measures { get; init; }
+    public IReadOnlyList<Lead> Leads { get; init; } = [];
+    public Timescale? Timescale { get; init; }
+    /// <summary>The first timescale set, kept to tell whether the action completed by its original target.</summary>
+    public Timescale? OriginalTimescale { get; init; }
+    public int Slips { get; init; }
+    public int DaysSlipped { get; init; }
+    public DeliveryStatus? Status { get; init; }
+    public ActionClosure Closure { get; init; } = ActionClosure.Open;
+    public string? SupersededBy { get; init; }
+    public DateOnly? CompletedOn { get; init; }
+    public IReadOnlyList<string> CrossReferences { get; init; } = [];
+    public IReadOnlyList<int> PriorityThemes { get; init; } = [];
+    public IReadOnlyList<int> NationalOutcomes { get; init; } = [];
+    public IReadOnlyList<Milestone> Milestones { get; init; } = [];
+    public LatestUpdate? LatestUpdate { get; init; }
+    public DateOnly EffectiveOn { get; init; }
+    public DateTimeOffset RecordedAt { get; init; }
+
+    public static string KeyFor(string plan, string reference) => $"action/{plan}/{reference}";
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ActionDetails Details => new(Heading, Description, Comment, Measures, PriorityThemes, NationalOutcomes);
+
+    public bool IsOverdue(DateOnly today) =>
+        Closure == ActionClosure.Open && Status != DeliveryStatus.Blue && Timescale?.Target is { } target && target < today;
+
+    public bool CompletedByOriginalTarget =>
+        Closure == ActionClosure.Completed && CompletedOn is { } done && OriginalTimescale?.Target is { } target && done <= target;
+
+    /// <summary>Folds one event into the state. The only place the fold is written: projections, writes, history and time travel all use it.</summary>
+    public static ActionRecord? Fold(ActionRecord? state, string key, object @event)
+    {
+        if (@event is ActionAdded added)
+        {
+            return new ActionRecord
+            {
+                Id = key,
+                Plan = added.Plan,
+                Reference = added.Reference,
+                Heading = added.Details.Heading,
+                Description = added.Details.Description,
+                Comment = added.Details.Comment,
+                Measures = added.Details.Measures,
+                PriorityThemes = added.Details.PriorityThemes,
+                NationalOutcomes = added.Details.NationalOutcomes,
+                Leads = added.Leads,
+                Timescale = added.Timescale,
+                OriginalTimescale = added.Timescale,
+                Status = added.Status,
+                CrossReferences = added.CrossReferences,
+                Version = 1,
+                EffectiveOn = added.Provenance.EffectiveOn,
+                RecordedAt = added.Provenance.RecordedAt
+            };
+        }
+        if (state is null) return null;
+
+        var next = @event switch
+        {
+            ActionDetailsAmended e => state with
+            {
+                Heading = e.To.Heading, Description = e.To.Description, Comment = e.To.Comment, Measures = e.To.Measures,
+                PriorityThemes = e.To.PriorityThemes, NationalOutcomes = e.To.NationalOutcomes
+            },
+            ActionLeadsChanged e => state with { Leads = e.To },
+            ActionStatusChanged e => state with
+            {
+                Status = e.To,
+                Closure = e.To == DeliveryStatus.Blue ? ActionClosure.Completed : state.Closure == ActionClosure.Completed ? ActionClosure.Open : state.Closure,
+                CompletedOn = e.To == DeliveryStatus.Blue ? e.Provenance.EffectiveOn : null
+            },
+            ProgressUpdateRecorded e => state with { LatestUpdate = new LatestUpdate(e.Period, e.Narrative, e.NextSteps, e.Status, e.Provenance.EffectiveOn) },
+            TimescaleSet e => state with { Timescale = e.To, OriginalTimescale = state.OriginalTimescale ?? e.To },
+            TimescaleSlipped e => state with { Timescale = e.To, Slips = state.Slips + 1, DaysSlipped = state.DaysSlipped + e.DaysSlipped },
+            TimescaleBroughtForward e => state with { Timescale = e.To },
+            MilestoneAdded e => state with { Milestones = [.. state.Milestones, new Milestone(e.Number, e.Description, e.Due, e.DueText, e.Done, e.Done ? e.Provenance.EffectiveOn : null)] },
+            MilestoneCompleted e => state with
+            {
+                Milestones = state.Milestones.Select(m => m.Number == e.Number ? m with { Done = true, CompletedOn = e.Provenance.EffectiveOn } : m).ToList()
+            },
+            ActionCrossReferenced e => state with { CrossReferences = state.CrossReferences.Union(e.References).ToList() },
+            ActionCompleted e => state with { Status = DeliveryStatus.Blue, Closure = ActionClosure.Completed, CompletedOn = e.Provenance.EffectiveOn },
+            ActionWithdrawn => state with { Closure = ActionClosure.Withdrawn },
+            ActionSuperseded e => state with { Closure = ActionClosure.Superseded, SupersededBy = e.SupersededBy },
+            _ => state
+        };
+        var provenance = (@event as ILedgerEvent)?.Provenance;
+        return next with
+        {
+            Version = state.Version + 1,
+            EffectiveOn = provenance is null || provenance.EffectiveOn < state.EffectiveOn ? state.EffectiveOn : provenance.EffectiveOn,
+            RecordedAt = provenance?.RecordedAt ?? state.RecordedAt
+        };
+    }
+}
+
+/// <summary>The most recent progress update of an action.</summary>
+public sealed record LatestUpdate(string Period, string Narrative, string? NextSteps, DeliveryStatus? Status, DateOnly EffectiveOn);
+
+/// <summary>Current state of every action, kept inline so a write's answer and its ETag are the state a read returns.</summary>
+public partial class ActionProjection : SingleStreamProjection<ActionRecord, string>
+{
+    public override ActionRecord? Evolve(ActionRecord? snapshot, string id, IEvent e) =>
+        ActionRecord.Fold(snapshot, id, e.Data) is { } next ? next with { Version = (int)e.Version } : snapshot;
+}
+
+public static class ActionsConfiguration
+{
+    public static void ConfigureActions(this StoreOptions opts)
+    {
+        opts.Projections.Add(new ActionProjection(), ProjectionLifecycle.Inline);
+        opts.Schema.For<ActionRecord>()
+            .Duplicate(a => a.Plan);
+    }
+}

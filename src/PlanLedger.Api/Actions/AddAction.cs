@@ -1,0 +1,88 @@
+using FluentValidation;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using PlanLedger.Infrastructure;
+using PlanLedger.Ledger;
+using PlanLedger.Plans;
+using PlanLedger.Security;
+using Wolverine.Http;
+
+namespace PlanLedger.Actions;
+
+/// <summary>Adds an action under a heading of a plan, addressed by the partnership's own reference (unique within the plan).</summary>
+public sealed record AddAction(
+    string Reference,
+    string Heading,
+    string Description,
+    string? Comment = null,
+    string? Measures = null,
+    IReadOnlyList<Lead>? Leads = null,
+    TimescaleInput? Timescale = null,
+    DeliveryStatus? Status = null,
+    IReadOnlyList<string>? CrossReferences = null,
+    IReadOnlyList<int>? PriorityThemes = null,
+    IReadOnlyList<int>? NationalOutcomes = null,
+    DateOnly? EffectiveOn = null) : IEffectiveChange
+{
+    public sealed class Validator : ChangeValidator<AddAction>
+    {
+        public Validator(TimeProvider clock) : base(clock)
+        {
+            RuleFor(c => c.Reference).IsReference();
+            RuleFor(c => c.Heading).IsReference();
+            RuleFor(c => c.Description).NotEmpty().MaximumLength(Limits.Text);
+            RuleFor(c => c.Comment).MaximumLength(Limits.Text);
+            RuleFor(c => c.Measures).MaximumLength(Limits.Text);
+            RuleFor(c => c.Leads).Must(l => l is null || l.Count <= Limits.Leads).WithMessage($"At most {Limits.Leads} leads");
+            RuleForEach(c => c.Leads).SetValidator(new LeadValidator());
+            RuleFor(c => c.Timescale!).SetValidator(new TimescaleInput.Validator()).When(c => c.Timescale is not null);
+            RuleFor(c => c.Status).IsInEnum();
+            RuleFor(c => c.CrossReferences).Must(l => l is null || l.Count <= 50).WithMessage("At most 50 cross-references");
+            RuleForEach(c => c.CrossReferences).IsReference();
+            RuleForEach(c => c.PriorityThemes).InclusiveBetween(1, 5);
+            RuleForEach(c => c.NationalOutcomes).InclusiveBetween(1, 9);
+        }
+    }
+
+    public ActionAdded ToEvent(string plan, Provenance provenance) => new(
+        plan, Reference,
+        new ActionDetails(Heading, Description, Comment, Measures, (PriorityThemes ?? []).Distinct().Order().ToList(), (NationalOutcomes ?? []).Distinct().Order().ToList()),
+        Leads ?? [], Timescale?.ToTimescale(), Status, (CrossReferences ?? []).Distinct().ToList(), provenance);
+
+    /// <summary>The action must sit under a heading of a live plan.</summary>
+    public ProblemDetails? Validate(PlanRecord? plan, string planReference) =>
+        plan is null ? Problems.Of(404, "Not found", $"Plan '{planReference}' was not found in this partnership's ledger.")
+        : plan.Status == PlanStatus.Superseded ? Problems.Of(409, "Plan superseded", $"Plan '{planReference}' is superseded and takes no new actions.")
+        : plan.Headings.All(h => h.Reference != Heading) ? Problems.Of(422, "Unknown heading", $"Plan '{planReference}' has no heading '{Heading}'.", "heading")
+        : null;
+}
+
+public static class AddActionEndpoint
+{
+    [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/actions", Name = "AddAction")]
+    [Tags("Actions")]
+    [ProducesResponseType<Written<ActionRecord>>(201)]
+    [ProducesResponseType<ProblemDetails>(404)]
+    [ProducesResponseType<ProblemDetails>(409)]
+    [ProducesResponseType<ProblemDetails>(422)]
+    public static Task<IResult> Post(AddAction command, string partnershipId, string plan, LedgerWrites writes) =>
+        writes.Run(command, session => Add(session, partnershipId, plan, command, writes.ProvenanceFor(command)), createdStatus: 201);
+
+    /// <summary>Adds an action within an open session; returns share it.</summary>
+    public static async Task<WriteOutcome> Add(IDocumentSession session, string partnershipId, string plan, AddAction command, Provenance provenance)
+    {
+        var planRecord = await session.LoadAsync<PlanRecord>(PlanRecord.KeyFor(plan));
+        if (command.Validate(planRecord, plan) is { } problem) return new WriteOutcome.Refused(problem);
+
+        var key = ActionRecord.KeyFor(plan, command.Reference);
+        var existing = await session.Events.FetchStreamStateAsync(key);
+        if (existing is not null)
+            return Problems.Refuse(409, "Action exists", $"Plan '{plan}' already has an action '{command.Reference}'.", "reference");
+
+        var added = command.ToEvent(plan, provenance);
+        session.Events.StartStream<ActionRecord>(key, added);
+        var state = ActionRecord.Fold(null, key, added)!;
+        return new WriteOutcome.Appended(1, state.Version, state,
+            $"/partnerships/{partnershipId}/plans/{Uri.EscapeDataString(plan)}/actions/{Uri.EscapeDataString(command.Reference)}");
+    }
+}

@@ -1,0 +1,37 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
+using PlanLedger.Infrastructure;
+using PlanLedger.Ledger;
+using Wolverine.Http;
+
+namespace PlanLedger.Actions;
+
+/// <summary>Changes an action's delivery status (RAG; Blue = completed), with the reason.</summary>
+public sealed record ChangeStatus(DeliveryStatus Status, string? Reason = null, DateOnly? EffectiveOn = null) : IActionChange
+{
+    public sealed class Validator : ChangeValidator<ChangeStatus>
+    {
+        public Validator(TimeProvider clock) : base(clock)
+        {
+            RuleFor(c => c.Status).IsInEnum();
+            RuleFor(c => c.Reason).MaximumLength(Limits.Text);
+        }
+    }
+
+    public ProblemDetails? Validate(ActionRecord action) => ActionChanges.MustBeOpen(action);
+
+    public IReadOnlyList<ILedgerEvent> Decide(ActionRecord action, Provenance provenance) =>
+        action.Status == Status ? [] : [new ActionStatusChanged(action.Status, Status, Reason, provenance)];
+}
+
+public static class ChangeStatusEndpoint
+{
+    [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/actions/{action}/status", Name = "ChangeActionStatus")]
+    [Tags("Actions")]
+    [ProducesResponseType<Written<ActionRecord>>(200)]
+    [ProducesResponseType<ProblemDetails>(404)]
+    [ProducesResponseType<ProblemDetails>(409)]
+    [ProducesResponseType<ProblemDetails>(412)]
+    public static Task<IResult> Post(ChangeStatus command, string partnershipId, string plan, string action, ActionChanges changes) =>
+        changes.Apply(plan, action, command);
+}

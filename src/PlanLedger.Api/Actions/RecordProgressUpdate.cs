@@ -1,0 +1,56 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
+using PlanLedger.Infrastructure;
+using PlanLedger.Ledger;
+using Wolverine.Http;
+
+namespace PlanLedger.Actions;
+
+/// <summary>
+/// Records a progress update for a reporting period: narrative, next steps and the status at that point.
+/// A status different from the current one is recorded as a status change too.
+/// </summary>
+public sealed record RecordProgressUpdate(
+    string Period,
+    string Narrative,
+    string? NextSteps = null,
+    DeliveryStatus? Status = null,
+    DateOnly? EffectiveOn = null) : IActionChange
+{
+    public sealed class Validator : ChangeValidator<RecordProgressUpdate>
+    {
+        public Validator(TimeProvider clock) : base(clock)
+        {
+            RuleFor(c => c.Period).NotEmpty().MaximumLength(Limits.Name);
+            RuleFor(c => c.Narrative).NotEmpty().MaximumLength(Limits.Text);
+            RuleFor(c => c.NextSteps).MaximumLength(Limits.Text);
+            RuleFor(c => c.Status).IsInEnum();
+        }
+    }
+
+    public ProblemDetails? Validate(ActionRecord action) => ActionChanges.MustBeOpen(action);
+
+    public IReadOnlyList<ILedgerEvent> Decide(ActionRecord action, Provenance provenance)
+    {
+        var latest = action.LatestUpdate;
+        if (latest is not null && latest.Period == Period && latest.Narrative == Narrative && latest.NextSteps == NextSteps
+            && latest.Status == Status && (Status is null || Status == action.Status))
+            return [];
+        var events = new List<ILedgerEvent> { new ProgressUpdateRecorded(Period, Narrative, NextSteps, Status, provenance) };
+        if (Status is { } status && status != action.Status)
+            events.Add(new ActionStatusChanged(action.Status, status, $"Progress update for {Period}", provenance));
+        return events;
+    }
+}
+
+public static class RecordProgressUpdateEndpoint
+{
+    [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/actions/{action}/progress-updates", Name = "RecordProgressUpdate")]
+    [Tags("Actions")]
+    [ProducesResponseType<Written<ActionRecord>>(200)]
+    [ProducesResponseType<ProblemDetails>(404)]
+    [ProducesResponseType<ProblemDetails>(409)]
+    [ProducesResponseType<ProblemDetails>(412)]
+    public static Task<IResult> Post(RecordProgressUpdate command, string partnershipId, string plan, string action, ActionChanges changes) =>
+        changes.Apply(plan, action, command);
+}

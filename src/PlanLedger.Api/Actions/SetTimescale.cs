@@ -1,0 +1,60 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
+using PlanLedger.Infrastructure;
+using PlanLedger.Ledger;
+using Wolverine.Http;
+
+namespace PlanLedger.Actions;
+
+/// <summary>
+/// Sets an action's timescale, or moves it: a later target is recorded as a slip (a reason is required,
+/// e.g. "delayed due to COVID 19"), an earlier one as brought forward.
+/// </summary>
+public sealed record SetTimescale(TimescaleInput Timescale, string? Reason = null, DateOnly? EffectiveOn = null) : IActionChange
+{
+    public sealed class Validator : ChangeValidator<SetTimescale>
+    {
+        public Validator(TimeProvider clock) : base(clock)
+        {
+            RuleFor(c => c.Timescale).NotNull().SetValidator(new TimescaleInput.Validator());
+            RuleFor(c => c.Reason).MaximumLength(Limits.Text);
+        }
+    }
+
+    public ProblemDetails? Validate(ActionRecord action)
+    {
+        if (ActionChanges.MustBeOpen(action) is { } closed) return closed;
+        var to = Timescale.ToTimescale();
+        return action.Timescale?.Target is { } from && to.Target is { } target && target > from && string.IsNullOrWhiteSpace(Reason)
+            ? Problems.Of(422, "Reason required", "A timescale that slips later needs a reason.", "reason")
+            : null;
+    }
+
+    public IReadOnlyList<ILedgerEvent> Decide(ActionRecord action, Provenance provenance)
+    {
+        var to = Timescale.ToTimescale();
+        var from = action.Timescale;
+        if (from == to) return [];
+        if (from?.Target is { } before && to.Target is { } after && after != before)
+        {
+            var days = after.DayNumber - before.DayNumber;
+            return days > 0
+                ? [new TimescaleSlipped(from, to, days, Reason!, provenance)]
+                : [new TimescaleBroughtForward(from, to, -days, Reason, provenance)];
+        }
+        return [new TimescaleSet(from, to, Reason, provenance)];
+    }
+}
+
+public static class SetTimescaleEndpoint
+{
+    [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/actions/{action}/timescale", Name = "SetActionTimescale")]
+    [Tags("Actions")]
+    [ProducesResponseType<Written<ActionRecord>>(200)]
+    [ProducesResponseType<ProblemDetails>(404)]
+    [ProducesResponseType<ProblemDetails>(409)]
+    [ProducesResponseType<ProblemDetails>(412)]
+    [ProducesResponseType<ProblemDetails>(422)]
+    public static Task<IResult> Post(SetTimescale command, string partnershipId, string plan, string action, ActionChanges changes) =>
+        changes.Apply(plan, action, command);
+}

@@ -1,0 +1,97 @@
+using JasperFx;
+using JasperFx.MultiTenancy;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using Marten;
+using Marten.Storage;
+using PlanLedger.Actions;
+using PlanLedger.Partnerships;
+using PlanLedger.Plans;
+using PlanLedger.SelfAssessments;
+using Weasel.Core;
+
+namespace PlanLedger.Infrastructure;
+
+/// <summary>Where the ledger lives, and whether its schema is in place yet.</summary>
+public sealed class LedgerDatabase(string connectionString)
+{
+    public string ConnectionString { get; } = connectionString;
+    public volatile bool SchemaReady;
+}
+
+public static class LedgerStore
+{
+    public const string Schema = "planledger";
+
+    public static WebApplicationBuilder AddLedgerStore(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration["PLANLEDGER_DB"]
+            ?? builder.Configuration.GetConnectionString("PlanLedger")
+            ?? throw new InvalidOperationException(
+                "No database: set PLANLEDGER_DB (deploy/db.sh prints one) or ConnectionStrings:PlanLedger.");
+        var database = new LedgerDatabase(connectionString);
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        var daemon = builder.Configuration.GetValue("Ledger:Daemon", DaemonMode.HotCold);
+        builder.Services.AddMarten(_ =>
+            {
+                var opts = new StoreOptions();
+                opts.Connection(connectionString);
+                opts.DatabaseSchemaName = Schema;
+                opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+
+                // A tenant is a partnership: its events and documents share tables, keyed by tenant id.
+                opts.Events.TenancyStyle = TenancyStyle.Conjoined;
+                opts.Policies.AllDocumentsAreMultiTenanted();
+                opts.Events.StreamIdentity = StreamIdentity.AsString;
+                opts.Events.AppendMode = EventAppendMode.Quick;
+                // The served DistributedLock.Postgres 1.3.1 cannot take session-level locks on a
+                // DbDataSource; transaction-scoped advisory locks let the async daemon lead (stack.md).
+                opts.Events.UseAdvisoryLockTransaction = true;
+                opts.Projections.UseIdentityMapForAggregates = true;
+
+                opts.ConfigurePartnerships();
+                opts.ConfigurePlans();
+                opts.ConfigureActions();
+                opts.ConfigureSelfAssessments();
+                opts.ConfigureIdempotency();
+                return opts;
+            })
+            .UseLightweightSessions()
+            .AddAsyncDaemon(daemon);
+
+        builder.Services.AddHostedService<SchemaWarmup>();
+        return builder;
+    }
+}
+
+/// <summary>
+/// Applies the schema in the background so the API starts (and answers /health/ready with 503)
+/// even while PostgreSQL is down; readiness turns green once this has succeeded.
+/// </summary>
+internal sealed class SchemaWarmup(IDocumentStore store, LedgerDatabase database, ILogger<SchemaWarmup> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+                database.SchemaReady = true;
+                logger.LogInformation("Ledger schema {Schema} is in place", LedgerStore.Schema);
+                return;
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Ledger schema not applied yet ({Reason}); retrying in {Delay}", e.Message, delay);
+                await Task.Delay(delay, stoppingToken);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 10_000));
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace PlanLedger.Infrastructure;
+
+/// <summary>PlanLedger's own traces and metrics, beside those of ASP.NET Core, Npgsql, Marten and Wolverine.</summary>
+public static class LedgerTelemetry
+{
+    public const string SourceName = "PlanLedger";
+    public static readonly ActivitySource Activities = new(SourceName);
+    private static readonly Meter Meter = new(SourceName);
+
+    public static readonly Counter<long> EventsAppended =
+        Meter.CreateCounter<long>("planledger.events.appended", description: "Events appended to partnership ledgers");
+
+    public static readonly Counter<long> ChangesRefused =
+        Meter.CreateCounter<long>("planledger.changes.refused", description: "Changes refused by a business rule");
+}

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace PlanLedger.Infrastructure;
+
+/// <summary>Telemetry, structured logs and health endpoints, as every PlanLedger host has them.</summary>
+public static class ServiceDefaults
+{
+    public const string ServiceName = "PlanLedger";
+
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
+    {
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        builder.Logging.AddOpenTelemetry(o =>
+        {
+            o.IncludeFormattedMessage = true;
+            o.IncludeScopes = true;
+            if (otlp) o.AddOtlpExporter();
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(ServiceName))
+            .WithTracing(t =>
+            {
+                t.AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsql()
+                    .AddSource("Marten", "Wolverine", LedgerTelemetry.SourceName);
+                if (otlp) t.AddOtlpExporter();
+            })
+            .WithMetrics(m =>
+            {
+                m.AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentationIfPresent()
+                    .AddMeter("Npgsql", "Marten", "Wolverine", LedgerTelemetry.SourceName);
+                if (otlp) m.AddOtlpExporter();
+            });
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseReadiness>("postgresql", tags: ["ready"]);
+
+        return builder;
+    }
+
+    public static WebApplication MapServiceDefaults(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth })
+            .AllowAnonymous().ExcludeFromDescription();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains("ready"),
+            ResponseWriter = WriteHealth
+        }).AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+
+    private static MeterProviderBuilder AddRuntimeInstrumentationIfPresent(this MeterProviderBuilder m) =>
+        m.AddMeter("System.Runtime");
+
+    private static Task WriteHealth(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                description = e.Value.Description
+            })
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
+    }
+}
+
+/// <summary>Ready means PostgreSQL answers and the ledger's schema is in place.</summary>
+internal sealed class DatabaseReadiness(LedgerDatabase database) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            await using var connection = new NpgsqlConnection(database.ConnectionString);
+            await connection.OpenAsync(timeout.Token);
+            await using var command = new NpgsqlCommand("select 1", connection);
+            await command.ExecuteScalarAsync(timeout.Token);
+            return database.SchemaReady
+                ? HealthCheckResult.Healthy("PostgreSQL answers")
+                : HealthCheckResult.Unhealthy("PostgreSQL answers; the ledger schema is still being applied");
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("PostgreSQL is unreachable");
+        }
+    }
+}

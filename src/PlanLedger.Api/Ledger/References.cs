@@ -1,0 +1,32 @@
+using System.Text.RegularExpressions;
+using FluentValidation;
+
+namespace PlanLedger.Ledger;
+
+/// <summary>Limits and shapes shared by every input: a partnership's own references, text sizes, dates.</summary>
+public static partial class Limits
+{
+    public const int Reference = 40;
+    public const int Title = 500;
+    public const int Text = 8000;
+    public const int Name = 200;
+    public const int Leads = 20;
+    public const int Milestones = 50;
+    public const int ReturnItems = 500;
+    public const int MaxRequestBytes = 1_048_576;
+
+    // A reference is the partnership's own label: 1(ii)(b), 3(v)a, 2.6, joint-inspection-2020.
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9 ()\[\]._:'-]*$")]
+    public static partial Regex ReferencePattern();
+
+    public static readonly DateOnly EarliestEffective = new(2000, 1, 1);
+
+    public static IRuleBuilderOptions<T, string?> IsReference<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.NotEmpty().MaximumLength(Reference)
+            .Must(r => r is null || (ReferencePattern().IsMatch(r) && r == r.Trim()))
+            .WithMessage("'{PropertyName}' must start with a letter or digit and hold only letters, digits, spaces and ( ) [ ] . _ : ' -");
+
+    public static IRuleBuilderOptions<T, DateOnly?> IsEffectiveDate<T>(this IRuleBuilder<T, DateOnly?> rule, TimeProvider clock) =>
+        rule.Must(d => d is null || (d >= EarliestEffective && d <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1)))
+            .WithMessage("'{PropertyName}' must be a date from 2000-01-01 up to today: a change cannot take effect in the future");
+}

@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Events.Aggregation;
+using PlanLedger.Ledger;
+
+namespace PlanLedger.Partnerships;
+
+/// <summary>Onboarding a partnership is itself an event, in the national (default-tenant) ledger.</summary>
+public sealed record PartnershipOnboarded(
+    string Code,
+    string Name,
+    string? IntegrationAuthority,
+    IReadOnlyList<string> StatutoryPartners,
+    Provenance Provenance) : ILedgerEvent;
+
+/// <summary>A partnership (tenant): a Health and Social Care Partnership / Integration Joint Board.</summary>
+public sealed record Partnership
+{
+    /// <summary>Stream key: partnership/{code}.</summary>
+    public string Id { get; init; } = "";
+    public int Version { get; init; }
+    public string Code { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string? IntegrationAuthority { get; init; }
+    public IReadOnlyList<string> StatutoryPartners { get; init; } = [];
+    public DateOnly OnboardedOn { get; init; }
+
+    public static string KeyFor(string code) => $"partnership/{code}";
+}
+
+public partial class PartnershipProjection : SingleStreamProjection<Partnership, string>
+{
+    public override Partnership? Evolve(Partnership? snapshot, string id, IEvent e) => e.Data switch
+    {
+        PartnershipOnboarded o => new Partnership
+        {
+            Id = id, Version = (int)e.Version, Code = o.Code, Name = o.Name, IntegrationAuthority = o.IntegrationAuthority,
+            StatutoryPartners = o.StatutoryPartners, OnboardedOn = o.Provenance.EffectiveOn
+        },
+        _ => snapshot
+    };
+}
+
+/// <summary>
+/// The partnerships that exist, cached: every request naming a partnership is checked against it,
+/// because Marten and Wolverine accept any tenant id they are given.
+/// </summary>
+public sealed class PartnershipDirectory(IDocumentStore store)
+{
+    private readonly ConcurrentDictionary<string, bool> _known = new();
+
+    public async ValueTask<bool> ExistsAsync(string code, CancellationToken token)
+    {
+        if (_known.ContainsKey(code)) return true;
+        await using var session = store.QuerySession();
+        var found = await session.LoadAsync<Partnership>(Partnership.KeyFor(code), token) is not null;
+        if (found) _known[code] = true;
+        return found;
+    }
+
+    public void Remember(string code) => _known[code] = true;
+
+    public void Forget() => _known.Clear();
+}
+
+public static class PartnershipsConfiguration
+{
+    public static void ConfigurePartnerships(this StoreOptions opts)
+    {
+        opts.Projections.AddGlobalProjection(new PartnershipProjection(), ProjectionLifecycle.Inline);
+    }
+}

@@ -1,0 +1,62 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
+using PlanLedger.Framework;
+using PlanLedger.Infrastructure;
+using PlanLedger.Ledger;
+using Wolverine.Http;
+
+namespace PlanLedger.Plans;
+
+/// <summary>
+/// Adds a heading to a plan: an MSG proposal (linked to the national framework by its number, e.g. "2.3"),
+/// an inspection priority, or a strategic priority.
+/// </summary>
+public sealed record AddHeading(string Reference, HeadingKind Kind, string Title, string? Proposal = null, DateOnly? EffectiveOn = null) : IPlanChange
+{
+    public sealed class Validator : ChangeValidator<AddHeading>
+    {
+        public Validator(TimeProvider clock, MsgFramework framework) : base(clock)
+        {
+            RuleFor(c => c.Reference).IsReference();
+            RuleFor(c => c.Kind).IsInEnum();
+            RuleFor(c => c.Title).NotEmpty().MaximumLength(Limits.Text);
+            RuleFor(c => c.Proposal).NotEmpty().When(c => c.Kind == HeadingKind.MsgProposal)
+                .WithMessage("An MSG proposal heading names its proposal, e.g. \"2.3\"");
+            RuleFor(c => c.Proposal).Must(p => p is null || framework.Find(p) is not null)
+                .WithMessage("'Proposal' must be an MSG proposal number from 1.1 to 6.3");
+        }
+    }
+
+    public ProblemDetails? Validate(PlanRecord plan) => PlanChanges.MustNotBeSuperseded(plan);
+
+    public IReadOnlyList<ILedgerEvent> Decide(PlanRecord plan, Provenance provenance) =>
+        plan.Headings.Any(h => h.Reference == Reference && h.Kind == Kind && h.Title == Title && h.Proposal == Proposal)
+            ? []
+            : [new HeadingAdded(Reference, Kind, Title, Proposal, provenance)];
+}
+
+public static class AddHeadingEndpoint
+{
+    [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/headings", Name = "AddHeading")]
+    [Tags("Plans")]
+    [ProducesResponseType<Written<PlanRecord>>(200)]
+    [ProducesResponseType<ProblemDetails>(404)]
+    [ProducesResponseType<ProblemDetails>(409)]
+    [ProducesResponseType<ProblemDetails>(412)]
+    public static Task<IResult> Post(AddHeading command, string partnershipId, string plan, PlanChanges changes) =>
+        changes.Apply(plan, new HeadingOnce(command));
+
+    /// <summary>A heading's reference is unique within its plan.</summary>
+    private sealed record HeadingOnce(AddHeading Heading) : IPlanChange
+    {
+        public DateOnly? EffectiveOn => Heading.EffectiveOn;
+
+        public ProblemDetails? Validate(PlanRecord plan) =>
+            Heading.Validate(plan)
+            ?? (plan.Headings.Any(h => h.Reference == Heading.Reference && (h.Kind != Heading.Kind || h.Title != Heading.Title || h.Proposal != Heading.Proposal))
+                ? Problems.Of(409, "Heading exists", $"Plan '{plan.Reference}' already has a different heading '{Heading.Reference}'.", "reference")
+                : null);
+
+        public IReadOnlyList<ILedgerEvent> Decide(PlanRecord plan, Provenance provenance) => Heading.Decide(plan, provenance);
+    }
+}

@@ -1,0 +1,92 @@
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Events.Aggregation;
+using PlanLedger.Ledger;
+
+namespace PlanLedger.Plans;
+
+public sealed record PlanRegistered(
+    string Reference,
+    PlanKind Kind,
+    string Title,
+    string? VersionLabel,
+    string? ApprovingBody,
+    DateOnly? ApprovedOn,
+    Provenance Provenance) : ILedgerEvent;
+
+public sealed record PlanApproved(string ApprovingBody, DateOnly ApprovedOn, string? VersionLabel, Provenance Provenance) : ILedgerEvent;
+
+public sealed record PlanSuperseded(string SupersededBy, string? Reason, Provenance Provenance) : ILedgerEvent;
+
+public sealed record HeadingAdded(string Reference, HeadingKind Kind, string Title, string? Proposal, Provenance Provenance) : ILedgerEvent;
+
+public sealed record Heading(string Reference, HeadingKind Kind, string Title, string? Proposal);
+
+/// <summary>A plan: an MSG self-evaluation, MSG improvement action plan, inspection improvement plan or strategic commissioning plan.</summary>
+public sealed record PlanRecord
+{
+    /// <summary>Stream key: plan/{reference}.</summary>
+    public string Id { get; init; } = "";
+    public int Version { get; init; }
+    public string Reference { get; init; } = "";
+    public PlanKind Kind { get; init; }
+    public string Title { get; init; } = "";
+    public string? VersionLabel { get; init; }
+    public PlanStatus Status { get; init; }
+    public string? ApprovingBody { get; init; }
+    public DateOnly? ApprovedOn { get; init; }
+    public string? SupersededBy { get; init; }
+    public IReadOnlyList<Heading> Headings { get; init; } = [];
+    public DateOnly EffectiveOn { get; init; }
+    public DateTimeOffset RecordedAt { get; init; }
+
+    public static string KeyFor(string reference) => $"plan/{reference}";
+
+    public static PlanRecord? Fold(PlanRecord? state, string key, object @event)
+    {
+        if (@event is PlanRegistered r)
+        {
+            return new PlanRecord
+            {
+                Id = key, Reference = r.Reference, Kind = r.Kind, Title = r.Title, VersionLabel = r.VersionLabel,
+                ApprovingBody = r.ApprovingBody, ApprovedOn = r.ApprovedOn,
+                Status = r.ApprovedOn is null ? PlanStatus.Draft : PlanStatus.Approved,
+                Version = 1, EffectiveOn = r.Provenance.EffectiveOn, RecordedAt = r.Provenance.RecordedAt
+            };
+        }
+        if (state is null) return null;
+        var next = @event switch
+        {
+            PlanApproved e => state with
+            {
+                Status = PlanStatus.Approved, ApprovingBody = e.ApprovingBody, ApprovedOn = e.ApprovedOn,
+                VersionLabel = e.VersionLabel ?? state.VersionLabel
+            },
+            PlanSuperseded e => state with { Status = PlanStatus.Superseded, SupersededBy = e.SupersededBy },
+            HeadingAdded e => state with { Headings = [.. state.Headings, new Heading(e.Reference, e.Kind, e.Title, e.Proposal)] },
+            _ => state
+        };
+        var p = (@event as ILedgerEvent)?.Provenance;
+        return next with
+        {
+            Version = state.Version + 1,
+            EffectiveOn = p is null || p.EffectiveOn < state.EffectiveOn ? state.EffectiveOn : p.EffectiveOn,
+            RecordedAt = p?.RecordedAt ?? state.RecordedAt
+        };
+    }
+}
+
+public partial class PlanProjection : SingleStreamProjection<PlanRecord, string>
+{
+    public override PlanRecord? Evolve(PlanRecord? snapshot, string id, IEvent e) =>
+        PlanRecord.Fold(snapshot, id, e.Data) is { } next ? next with { Version = (int)e.Version } : snapshot;
+}
+
+public static class PlansConfiguration
+{
+    public static void ConfigurePlans(this StoreOptions opts)
+    {
+        opts.Projections.Add(new PlanProjection(), ProjectionLifecycle.Inline);
+    }
+}

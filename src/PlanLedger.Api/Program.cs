@@ -1,0 +1,20 @@
+using PlanLedger.Infrastructure;
+using PlanLedger.Security;
+
+if (DevelopmentTokens.TryRun(args)) return 0;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddLedgerStore();
+builder.AddLedgerHttp();
+builder.AddLedgerSecurity();
+
+var app = builder.Build();
+
+app.UseLedgerHttp();
+app.MapServiceDefaults();
+
+return await app.RunLedgerAsync(args);
+
+public partial class Program;

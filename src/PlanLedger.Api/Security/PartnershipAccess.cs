@@ -1,0 +1,29 @@
+using PlanLedger.Infrastructure;
+using PlanLedger.Partnerships;
+
+namespace PlanLedger.Security;
+
+/// <summary>
+/// Checks the partnership named in the route against the directory and the credential on every request.
+/// Marten and Wolverine take any tenant id given to them, so this is where isolation holds:
+/// another partnership's data is indistinguishable from missing data (404).
+/// </summary>
+public sealed class PartnershipAccess(RequestDelegate next)
+{
+    public const string RouteKey = "partnershipId";
+
+    public async Task InvokeAsync(HttpContext http, PartnershipDirectory directory)
+    {
+        if (http.GetRouteValue(RouteKey) is string partnership)
+        {
+            var caller = http.Caller();
+            if (!caller.MaySee(partnership) || !await directory.ExistsAsync(partnership, http.RequestAborted))
+            {
+                await Problems.Result(404, "Not found", $"Partnership '{partnership}' was not found.").ExecuteAsync(http);
+                return;
+            }
+            http.SetPartnership(partnership);
+        }
+        await next(http);
+    }
+}

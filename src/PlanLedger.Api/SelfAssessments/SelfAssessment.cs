@@ -1,0 +1,79 @@
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Events.Aggregation;
+using PlanLedger.Ledger;
+
+namespace PlanLedger.SelfAssessments;
+
+public sealed record RatingRecorded(
+    string Proposal,
+    Rating Rating,
+    string? Evidence,
+    string? ProposedImprovementActions,
+    string? AssessedBy,
+    string? Plan,
+    Provenance Provenance) : ILedgerEvent;
+
+public enum RevisionDirection { Up, Down, Corrected }
+
+public sealed record RatingRevised(
+    string Proposal,
+    Rating From,
+    Rating To,
+    RevisionDirection Direction,
+    string Reason,
+    string? Evidence,
+    Provenance Provenance) : ILedgerEvent;
+
+/// <summary>A partnership's self-assessment of one MSG proposal: its current rating and how it got there.</summary>
+public sealed record SelfAssessment
+{
+    /// <summary>Stream key: rating/{proposal}.</summary>
+    public string Id { get; init; } = "";
+    public int Version { get; init; }
+    public string Proposal { get; init; } = "";
+    public Rating Rating { get; init; }
+    public Rating FirstRating { get; init; }
+    public DateOnly FirstRatedOn { get; init; }
+    public string? Evidence { get; init; }
+    public string? ProposedImprovementActions { get; init; }
+    public string? AssessedBy { get; init; }
+    public string? Plan { get; init; }
+    public int Revisions { get; init; }
+    public DateOnly EffectiveOn { get; init; }
+    public DateTimeOffset RecordedAt { get; init; }
+
+    public static string KeyFor(string proposal) => $"rating/{proposal}";
+
+    public static SelfAssessment? Fold(SelfAssessment? state, string key, object @event) => @event switch
+    {
+        RatingRecorded e when state is null => new SelfAssessment
+        {
+            Id = key, Version = 1, Proposal = e.Proposal, Rating = e.Rating, FirstRating = e.Rating, FirstRatedOn = e.Provenance.EffectiveOn,
+            Evidence = e.Evidence, ProposedImprovementActions = e.ProposedImprovementActions, AssessedBy = e.AssessedBy, Plan = e.Plan,
+            EffectiveOn = e.Provenance.EffectiveOn, RecordedAt = e.Provenance.RecordedAt
+        },
+        RatingRevised e when state is not null => state with
+        {
+            Version = state.Version + 1, Rating = e.To, Revisions = state.Revisions + 1, Evidence = e.Evidence ?? state.Evidence,
+            EffectiveOn = e.Provenance.EffectiveOn > state.EffectiveOn ? e.Provenance.EffectiveOn : state.EffectiveOn,
+            RecordedAt = e.Provenance.RecordedAt
+        },
+        _ => state
+    };
+}
+
+public partial class SelfAssessmentProjection : SingleStreamProjection<SelfAssessment, string>
+{
+    public override SelfAssessment? Evolve(SelfAssessment? snapshot, string id, IEvent e) =>
+        SelfAssessment.Fold(snapshot, id, e.Data) is { } next ? next with { Version = (int)e.Version } : snapshot;
+}
+
+public static class SelfAssessmentsConfiguration
+{
+    public static void ConfigureSelfAssessments(this StoreOptions opts)
+    {
+        opts.Projections.Add(new SelfAssessmentProjection(), ProjectionLifecycle.Inline);
+    }
+}
