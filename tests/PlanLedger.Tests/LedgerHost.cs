@@ -24,7 +24,8 @@ public sealed class LedgerCollection : ICollectionFixture<LedgerHost>
 /// </summary>
 public sealed class LedgerHost : IAsyncLifetime
 {
-    public const string TestDatabase = "planledger_tests";
+    /// <summary>Its own database on the shared cluster; PLANLEDGER_TEST_DB lets two checkouts test side by side.</summary>
+    public static readonly string TestDatabase = Environment.GetEnvironmentVariable("PLANLEDGER_TEST_DB") ?? "planledger_tests";
     public string SigningKey { get; } = DevelopmentTokens.NewSigningKey();
     public TestClock Clock { get; } = new();
     public string ConnectionString { get; private set; } = "";
