@@ -51,14 +51,14 @@ public sealed class LedgerHost : IAsyncLifetime
         throw new InvalidOperationException("The API never became ready");
     }
 
-    public WebApplicationFactory<Program> Factory(string connectionString, string daemon) =>
+    public WebApplicationFactory<Program> Factory(string connectionString, string daemon, int permitsPerSecond = 100_000) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Testing");
             b.UseSetting("PLANLEDGER_DB", connectionString);
             b.UseSetting("Auth:SigningKey", SigningKey);
             b.UseSetting("Ledger:Daemon", daemon);
-            b.UseSetting("Ledger:RateLimit:PermitsPerSecond", "100000");
+            b.UseSetting("Ledger:RateLimit:PermitsPerSecond", permitsPerSecond.ToString());
             b.ConfigureLogging(l => l.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning));
             b.ConfigureServices(s =>
             {
