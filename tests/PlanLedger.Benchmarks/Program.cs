@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+using PlanLedger.Actions;
+using PlanLedger.Benchmarks;
+using PlanLedger.Infrastructure;
+using PlanLedger.Ledger;
+using PlanLedger.Plans;
+using PlanLedger.Security;
+using PlanLedger.SelfAssessments;
+
+// PlanLedger's benchmark: every figure side by side in one run, so ratios hold on a noisy machine.
+// Usage: PlanLedger.Benchmarks <api.dll> <results-dir> [--quick]
+var apiDll = Path.GetFullPath(args[0]);
+var resultsDir = Path.GetFullPath(args[1]);
+var quick = args.Contains("--quick");
+var server = Environment.GetEnvironmentVariable("PLANLEDGER_DB") ?? throw new InvalidOperationException("PLANLEDGER_DB is not set (deploy/bench.sh sets it)");
+var phase = TimeSpan.FromSeconds(quick ? 3 : 10);
+int partnerships = quick ? 4 : 32, actionsPerPartnership = quick ? 500 : 6250, eventsPerAction = 10;
+
+var report = new Report();
+report.Context["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}";
+report.Context["when"] = DateTimeOffset.UtcNow.ToString("u");
+report.Context["load generator"] = "this harness: HttpClient workers on loopback, closed loop (each worker waits for its answer)";
+report.Context["phase length"] = $"{phase.TotalSeconds} s per measured phase";
+
+// A database of its own, fresh each run.
+var db = await Database.FreshAsync(server, "planledger_bench");
+var json = LedgerHttp.Configure(new JsonSerializerOptions());
+var signingKey = DevelopmentTokens.NewSigningKey();
+var store = new DocumentStore(LedgerStore.Options(db));
+await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+var provenance = new Provenance(new DateOnly(2020, 11, 30), DateTimeOffset.UtcNow, "bench", "bench", null);
+var statusEvent = new ActionStatusChanged(DeliveryStatus.Amber, DeliveryStatus.Green, "Progressing as planned", provenance);
+
+Console.WriteLine("1. The limit: raw PostgreSQL single-row insert commits");
+var eventJson = JsonSerializer.Serialize(statusEvent, json);
+await using (var setup = new NpgsqlConnection(db))
+{
+    await setup.OpenAsync();
+    await new NpgsqlCommand("create table if not exists bench_raw (seq bigserial primary key, stream text not null, type text not null, data jsonb not null, recorded timestamptz not null default now())", setup).ExecuteNonQueryAsync();
+}
+var rawRates = new Dictionary<int, double>();
+foreach (var workers in new[] { 8, 32 })
+{
+    var connections = await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
+    {
+        var c = new NpgsqlConnection(db); await c.OpenAsync(); return c;
+    }));
+    var (rate, _) = await Measure.Concurrently(workers, phase, async (w, i) =>
+    {
+        await using var insert = new NpgsqlCommand("insert into bench_raw (stream, type, data) values ($1, 'action_status_changed', $2::jsonb)", connections[w]);
+        insert.Parameters.AddWithValue($"action/bench/{w}");
+        insert.Parameters.AddWithValue(eventJson);
+        await insert.ExecuteNonQueryAsync();
+        return true;
+    });
+    foreach (var c in connections) await c.DisposeAsync();
+    rawRates[workers] = rate;
+    report.Add("limit", $"raw insert commits, {workers} connections", rate, "commits/s");
+}
+var limit = rawRates[32];
+
+Console.WriteLine("2. Marten alone: in-process appends of the status-change event");
+{
+    var (rate, samples) = await Measure.Concurrently(32, phase, async (w, i) =>
+    {
+        await using var session = store.LightweightSession("bench-marten");
+        session.Events.Append($"action/marten/{w}", statusEvent);
+        await session.SaveChangesAsync();
+        return true;
+    });
+    report.Add("marten", "appends, 32 workers", rate, "events/s", note: $"p99 {samples.Percentile(99):F1} ms");
+    report.Add("marten", "appends as share of the limit", rate / limit * 100, "%");
+}
+
+Console.WriteLine("3. HTTP writes through the API");
+await using var api = await ApiProcess.StartAsync(apiDll, db, signingKey, 5190);
+report.Add("footprint", "cold start to ready", api.ColdStart.TotalMilliseconds, "ms", "< 3000 ms", api.ColdStart.TotalMilliseconds < 3000);
+var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+HttpClient Client(string role, params string[] partnership)
+{
+    var c = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri(api.Url), Timeout = TimeSpan.FromSeconds(30) };
+    c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+        DevelopmentTokens.Mint(signingKey, $"bench-{role}", [role], partnership, lifetime: TimeSpan.FromHours(4)));
+    return c;
+}
+async Task Post(HttpClient c, string path, object body)
+{
+    var r = await c.PostAsJsonAsync(path, body, json);
+    if (!r.IsSuccessStatusCode) throw new InvalidOperationException($"POST {path}: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
+}
+var admin = Client(Roles.Admin);
+var firstCall = Stopwatch.StartNew();
+await Post(admin, "/partnerships", new { code = "bench-http", name = "Benchmark partnership" });
+report.Add("footprint", "first request after start (includes its code generation)", firstCall.Elapsed.TotalMilliseconds, "ms");
+var writer = Client(Roles.PartnerWriter, "bench-http");
+await Post(writer, "/partnerships/bench-http/plans", new { reference = "plan", kind = "MsgImprovementActionPlan", title = "Benchmark plan" });
+await Post(writer, "/partnerships/bench-http/plans/plan/headings", new { reference = "H", kind = "StrategicPriority", title = "Heading" });
+for (var a = 0; a < 32 + 8 * 50; a++)
+    await Post(writer, "/partnerships/bench-http/plans/plan/actions", new { reference = $"A{a}", heading = "H", description = $"Action {a}", status = "Amber", timescale = new { text = "31 March 2021" } });
+
+string[] statuses = ["Red", "Amber", "Green"];
+double httpAt32 = 0;
+foreach (var clients in new[] { 1, 8, 32 })
+{
+    var (rate, samples) = await Measure.Concurrently(clients, phase, async (w, i) =>
+    {
+        var r = await writer.PostAsJsonAsync($"/partnerships/bench-http/plans/plan/actions/A{w}/status",
+            new { status = statuses[i % 3], reason = "benchmark" }, json);
+        return r.IsSuccessStatusCode;
+    });
+    if (clients == 32) httpAt32 = rate;
+    report.Add("http writes", $"status changes, {clients} clients", rate, "requests/s",
+        clients == 32 ? $">= 25% of limit ({limit * 0.25:F0})" : null, clients == 32 ? rate >= limit * 0.25 : null,
+        $"p50 {samples.Percentile(50):F1} ms, p95 {samples.Percentile(95):F1} ms, p99 {samples.Percentile(99):F1} ms, {samples.Failures} failed");
+}
+report.Add("http writes", "status changes at 32 clients as share of the limit", httpAt32 / limit * 100, "%", ">= 25%", httpAt32 >= limit * 0.25);
+{
+    var (rate, samples) = await Measure.Concurrently(32, phase, async (w, i) =>
+    {
+        var r = await writer.PostAsJsonAsync($"/partnerships/bench-http/plans/plan/actions/A{w}/progress-updates",
+            new { period = $"Period {i}", narrative = $"Update {i} from the partner system", nextSteps = "Keep going", status = statuses[i % 3] }, json);
+        return r.IsSuccessStatusCode;
+    });
+    report.Add("http writes", "progress updates, 32 clients", rate, "requests/s", note: $"p50 {samples.Percentile(50):F1} ms, p99 {samples.Percentile(99):F1} ms, {samples.Failures} failed");
+}
+
+Console.WriteLine("4. Returns of 50 changes");
+{
+    var (rate, samples) = await Measure.Concurrently(8, phase, async (w, i) =>
+    {
+        var items = Enumerable.Range(0, 50).Select(k => new { action = $"A{32 + w * 50 + k}", status = new { status = statuses[(i + 1) % 3] } }).ToArray();
+        var r = await writer.PostAsJsonAsync("/partnerships/bench-http/plans/plan/returns", new { period = $"Return {i}", items }, json);
+        return r.IsSuccessStatusCode;
+    });
+    report.Add("returns", "events ingested through returns of 50, 8 clients", rate * 50, "events/s", $">= 100% of limit ({limit:F0})", rate * 50 >= limit,
+        $"{rate:F1} returns/s, p99 {samples.Percentile(99):F1} ms, {samples.Failures} failed");
+}
+
+Console.WriteLine("5. Reads");
+var reader = Client(Roles.PartnerReader, "bench-http");
+{
+    var samples = await Measure.Sequentially(quick ? 200 : 2000, async i => (await reader.GetAsync($"/partnerships/bench-http/plans/plan/actions/A{i % 32}")).IsSuccessStatusCode);
+    report.Add("reads", "current state of an action, p50", samples.Percentile(50), "ms");
+    report.Add("reads", "current state of an action, p99", samples.Percentile(99), "ms", "< 10 ms", samples.Percentile(99) < 10);
+}
+{
+    // 1,000 events on one action: 999 progress updates after it was added.
+    for (var i = 0; i < 999; i++)
+        await Post(writer, "/partnerships/bench-http/plans/plan/actions/A0/progress-updates", new { period = $"H{i}", narrative = $"History {i}" });
+    var path = "/partnerships/bench-http/plans/plan/actions/A0/history?page=1&pageSize=500";
+    var probe = await reader.GetAsync(path);
+    if (probe.IsSuccessStatusCode)
+    {
+        var samples = await Measure.Sequentially(quick ? 50 : 300, async _ =>
+        {
+            var first = await reader.GetAsync(path);
+            var second = await reader.GetAsync(path.Replace("page=1", "page=2"));
+            return first.IsSuccessStatusCode && second.IsSuccessStatusCode;
+        });
+        report.Add("reads", "1,000-event history (two pages of 500), p50", samples.Percentile(50), "ms");
+        report.Add("reads", "1,000-event history (two pages of 500), p99", samples.Percentile(99), "ms", "< 20 ms", samples.Percentile(99) < 20);
+    }
+    else report.Add("reads", "1,000-event history", double.NaN, "ms", "< 20 ms", false, $"history endpoint answered {(int)probe.StatusCode}");
+}
+
+Console.WriteLine($"6. National scale: {partnerships} partnerships, {partnerships * actionsPerPartnership} actions");
+var national = Client(Roles.National);
+var loadClock = Stopwatch.StartNew();
+long bulkEvents = 0;
+var proposals = PlanLedger.Framework.MsgFramework.Current.LocallyRated.Select(p => p.Number).ToArray();
+for (var p = 0; p < partnerships; p++)
+{
+    var code = $"bench-p{p:00}";
+    await Post(admin, "/partnerships", new { code, name = $"Benchmark partnership {p}" });
+    var streams = new List<StreamAction>();
+    var planEvents = new List<object> { new PlanRegistered("msg-plan", PlanKind.MsgImprovementActionPlan, "MSG plan", null, null, null, provenance) };
+    planEvents.AddRange(proposals.Select(n => new HeadingAdded(n, HeadingKind.MsgProposal, $"Proposal {n}", n, provenance)));
+    streams.Add(StreamAction.Start(store.Events, PlanRecord.KeyFor("msg-plan"), planEvents.ToArray()));
+    foreach (var (n, k) in proposals.Select((n, k) => (n, k)))
+    {
+        var first = (Rating)((p + k) % 3);
+        var ratingEvents = new List<object> { new RatingRecorded(n, first, "Evidence", null, "Chief Officer", "msg-plan", provenance with { EffectiveOn = new DateOnly(2019, 5, 15) }) };
+        if ((p + k) % 4 == 0) ratingEvents.Add(new RatingRevised(n, first, first + 1, RevisionDirection.Up, "Re-evaluated", null, provenance with { EffectiveOn = new DateOnly(2019, 12, 11) }));
+        streams.Add(StreamAction.Start(store.Events, SelfAssessment.KeyFor(n), ratingEvents.ToArray()));
+    }
+    for (var a = 0; a < actionsPerPartnership; a++)
+    {
+        var heading = proposals[a % proposals.Length];
+        var original = new Timescale("31 March 2020", TimescaleKind.Date, new DateOnly(2020, 3, 31), null, null);
+        var slipped = new Timescale("31 March 2021", TimescaleKind.Date, new DateOnly(2021, 3, 31), null, null);
+        var events = new List<object>
+        {
+            new ActionAdded("msg-plan", $"A{a}", new ActionDetails(heading, $"Action {a}", null, null, [], []), [new Lead(null, "Head of Health", null)], original, DeliveryStatus.Amber, [], provenance)
+        };
+        for (var e = 1; e < eventsPerAction; e++)
+        {
+            events.Add((e % 3) switch
+            {
+                0 => new ProgressUpdateRecorded($"Q{e}", "Update", null, null, provenance),
+                1 => new ActionStatusChanged(DeliveryStatus.Amber, DeliveryStatus.Green, null, provenance),
+                _ => e == 2 && a % 5 == 0
+                    ? new TimescaleSlipped(original, slipped, 365, "delayed due to COVID 19", provenance)
+                    : new ActionStatusChanged(DeliveryStatus.Green, DeliveryStatus.Amber, null, provenance)
+            });
+        }
+        streams.Add(StreamAction.Start(store.Events, ActionRecord.KeyFor("msg-plan", $"A{a}"), events.ToArray()));
+        bulkEvents += events.Count;
+    }
+    await store.BulkInsertEventsAsync(code, streams, batchSize: 5000);
+    bulkEvents += planEvents.Count + streams.Skip(1).Take(proposals.Length).Sum(s => s.Events.Count);
+}
+report.Add("national", "events loaded through Marten's bulk COPY", bulkEvents, "events", note: $"{bulkEvents / loadClock.Elapsed.TotalSeconds:F0} events/s");
+
+var catchUp = await Database.WaitForAsyncProjectionsAsync(db, TimeSpan.FromMinutes(quick ? 3 : 20));
+if (catchUp is { } caught)
+    report.Add("projections", "async catch-up (national views)", bulkEvents / caught.TotalSeconds, "events/s", note: $"{caught.TotalSeconds:F1} s for {bulkEvents} events");
+else
+    report.Add("projections", "async catch-up (national views)", double.NaN, "events/s", note: "no async projection caught up in time (or none registered)");
+
+foreach (var (name, path) in new[] { ("ratings matrix", "/national/msg-ratings"), ("delivery overview", "/national/delivery") })
+{
+    var probe = await national.GetAsync(path);
+    if (!probe.IsSuccessStatusCode)
+    {
+        report.Add("national", $"{name}", double.NaN, "ms", "p99 < 50 ms", false, $"{path} answered {(int)probe.StatusCode}");
+        continue;
+    }
+    var samples = await Measure.Sequentially(quick ? 50 : 300, async _ => (await national.GetAsync(path)).IsSuccessStatusCode);
+    report.Add("national", $"{name}, p50", samples.Percentile(50), "ms");
+    report.Add("national", $"{name}, p99", samples.Percentile(99), "ms", "< 50 ms", samples.Percentile(99) < 50);
+}
+
+report.Add("footprint", "API peak memory (VmHWM) after the run", api.PeakMemoryMb(), "MB", "< 400 MB", api.PeakMemoryMb() < 400);
+await api.DisposeAsync();
+
+Console.WriteLine("7. Full rebuild");
+{
+    var total = await Database.EventCountAsync(db);
+    using var daemon = await store.BuildProjectionDaemonAsync();
+    var clock = Stopwatch.StartNew();
+    await daemon.RebuildProjectionAsync<ActionProjection>(TimeSpan.FromMinutes(30), CancellationToken.None);
+    report.Add("projections", "full rebuild of action current state", total / clock.Elapsed.TotalSeconds, "events/s", ">= 20000", total / clock.Elapsed.TotalSeconds >= 20_000,
+        $"{total} events in {clock.Elapsed.TotalSeconds:F1} s");
+}
+
+await report.WriteAsync(resultsDir);
+return 0;
