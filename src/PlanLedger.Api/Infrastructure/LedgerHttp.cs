@@ -90,7 +90,16 @@ public static class LedgerHttp
         return app;
     }
 
-    public static Task<int> RunLedgerAsync(this WebApplication app, string[] args) => app.RunJasperFxCommands(args);
+    /// <summary>
+    /// Runs the API; a first argument naming a command (codegen, projections, db-apply, …) runs that
+    /// Critter Stack command instead. Host settings such as --urls pass straight to the host.
+    /// </summary>
+    public static async Task<int> RunLedgerAsync(this WebApplication app, string[] args)
+    {
+        if (args.Length > 0 && !args[0].StartsWith('-')) return await app.RunJasperFxCommands(args);
+        await app.RunAsync();
+        return 0;
+    }
 }
 
 /// <summary>Refuses bodies over the limit with 413 before anything reads them, on any server.</summary>

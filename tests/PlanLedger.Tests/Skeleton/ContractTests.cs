@@ -1,0 +1,34 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace PlanLedger.Tests.Skeleton;
+
+/// <summary>The API contract is a file: api-spec/openapi.json must equal what the running app serves.</summary>
+public sealed class ContractTests(LedgerHost host) : LedgerTest(host)
+{
+    public const string Regenerate = "UPDATE_API_SPEC=1 deploy/test.sh --filter FullyQualifiedName~ContractTests";
+
+    [Fact]
+    public async Task the_served_openapi_document_equals_api_spec_openapi_json()
+    {
+        var served = Normalise(await Host.Client.GetStringAsync("/openapi/v1.json"));
+        var file = Path.Combine(RepositoryRoot(), "api-spec", "openapi.json");
+
+        if (Environment.GetEnvironmentVariable("UPDATE_API_SPEC") == "1")
+            await File.WriteAllTextAsync(file, served);
+
+        File.Exists(file).ShouldBeTrue($"api-spec/openapi.json is missing; generate it with: {Regenerate}");
+        var committed = await File.ReadAllTextAsync(file);
+        committed.ShouldBe(served, $"The API contract drifted from api-spec/openapi.json. If the change is intended, regenerate it with: {Regenerate}");
+    }
+
+    private static string Normalise(string json) =>
+        JsonNode.Parse(json)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "PlanLedger.sln"))) return dir.FullName;
+        throw new InvalidOperationException("PlanLedger.sln not found above the test binaries");
+    }
+}
