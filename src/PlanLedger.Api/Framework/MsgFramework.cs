@@ -29,7 +29,12 @@ public sealed record MsgFramework(string Id, string Title, IReadOnlyList<string>
 
     public Proposal? Find(string number) => Proposals.FirstOrDefault(p => p.Number == number);
 
-    public static MsgFramework Load()
+    private static readonly Lazy<MsgFramework> Loaded = new(Load);
+
+    /// <summary>The framework as shipped with this build (it is reference data, not tenant data).</summary>
+    public static MsgFramework Current => Loaded.Value;
+
+    private static MsgFramework Load()
     {
         using var stream = typeof(MsgFramework).Assembly.GetManifestResourceStream("msg-review-2019.json")
                            ?? throw new InvalidOperationException("The MSG framework resource is missing from the build");
@@ -44,5 +49,5 @@ public static class FrameworkEndpoints
     [WolverineGet("/frameworks/msg-2019", Name = "GetMsgFramework")]
     [Tags("Framework")]
     [ProducesResponseType<MsgFramework>(200)]
-    public static MsgFramework Get(MsgFramework framework) => framework;
+    public static MsgFramework Get() => MsgFramework.Current;
 }

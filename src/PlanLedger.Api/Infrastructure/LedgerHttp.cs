@@ -31,7 +31,7 @@ public static class LedgerHttp
         builder.Services.AddHttpContextAccessor();
 
         builder.Services.AddValidatorsFromAssemblyContaining<LedgerWrites>(ServiceLifetime.Singleton, includeInternalTypes: true);
-        builder.Services.AddSingleton(MsgFramework.Load());
+        builder.Services.AddSingleton(MsgFramework.Current);
         builder.Services.AddSingleton<PartnershipDirectory>();
         builder.Services.AddScoped<LedgerWrites>();
         builder.Services.AddScoped<ActionChanges>();

@@ -34,36 +34,39 @@ public static class LedgerStore
         builder.Services.AddSingleton(TimeProvider.System);
 
         var daemon = builder.Configuration.GetValue("Ledger:Daemon", DaemonMode.HotCold);
-        builder.Services.AddMarten(_ =>
-            {
-                var opts = new StoreOptions();
-                opts.Connection(connectionString);
-                opts.DatabaseSchemaName = Schema;
-                opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-
-                // A tenant is a partnership: its events and documents share tables, keyed by tenant id.
-                opts.Events.TenancyStyle = TenancyStyle.Conjoined;
-                opts.Policies.AllDocumentsAreMultiTenanted();
-                opts.Events.StreamIdentity = StreamIdentity.AsString;
-                opts.Events.AppendMode = EventAppendMode.Quick;
-                // The served DistributedLock.Postgres 1.3.1 cannot take session-level locks on a
-                // DbDataSource; transaction-scoped advisory locks let the async daemon lead (stack.md).
-                opts.Events.UseAdvisoryLockTransaction = true;
-                opts.Projections.UseIdentityMapForAggregates = true;
-
-                opts.ConfigurePartnerships();
-                opts.ConfigurePlans();
-                opts.ConfigureActions();
-                opts.ConfigureSelfAssessments();
-                opts.ConfigureIdempotency();
-                return opts;
-            })
+        builder.Services.AddMarten(_ => Options(connectionString))
             .UseLightweightSessions()
             .AddAsyncDaemon(daemon);
 
         builder.Services.AddHostedService<SchemaWarmup>();
         return builder;
+    }
+
+    /// <summary>The ledger's Marten configuration; the benchmark builds its store from the same.</summary>
+    public static StoreOptions Options(string connectionString)
+    {
+        var opts = new StoreOptions();
+        opts.Connection(connectionString);
+        opts.DatabaseSchemaName = Schema;
+        opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+
+        // A tenant is a partnership: its events and documents share tables, keyed by tenant id.
+        opts.Events.TenancyStyle = TenancyStyle.Conjoined;
+        opts.Policies.AllDocumentsAreMultiTenanted();
+        opts.Events.StreamIdentity = StreamIdentity.AsString;
+        opts.Events.AppendMode = EventAppendMode.Quick;
+        // The served DistributedLock.Postgres 1.3.1 cannot take session-level locks on a
+        // DbDataSource; transaction-scoped advisory locks let the async daemon lead (stack.md).
+        opts.Events.UseAdvisoryLockTransaction = true;
+        opts.Projections.UseIdentityMapForAggregates = true;
+
+        opts.ConfigurePartnerships();
+        opts.ConfigurePlans();
+        opts.ConfigureActions();
+        opts.ConfigureSelfAssessments();
+        opts.ConfigureIdempotency();
+        return opts;
     }
 }
 

@@ -24,8 +24,9 @@ public static class DevelopmentTokens
         claims.AddRange(roles.Select(r => new Claim(Claims.Role, r)));
         claims.AddRange(partnerships.Select(p => new Claim(Claims.Partnership, p)));
         var credentials = new SigningCredentials(new SymmetricSecurityKey(Convert.FromBase64String(signingKey)), SecurityAlgorithms.HmacSha256);
-        var token = new JwtSecurityToken(issuer, audience, claims, DateTime.UtcNow.AddMinutes(-1),
-            DateTime.UtcNow.Add(lifetime ?? TimeSpan.FromHours(8)), credentials);
+        var expires = DateTime.UtcNow.Add(lifetime ?? TimeSpan.FromHours(8));
+        var notBefore = (expires > DateTime.UtcNow ? DateTime.UtcNow : expires).AddMinutes(-1);
+        var token = new JwtSecurityToken(issuer, audience, claims, notBefore, expires, credentials);
         return new JwtSecurityTokenHandler().WriteToken(token);
     }
 

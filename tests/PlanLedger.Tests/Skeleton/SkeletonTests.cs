@@ -49,3 +49,18 @@ public sealed class SkeletonTests(LedgerHost host) : LedgerTest(host)
         document["paths"]!.AsObject().Count.ShouldBeGreaterThan(10);
     }
 }
+
+public sealed class FrameworkTests(LedgerHost host) : LedgerTest(host)
+{
+    [Fact]
+    public async Task the_msg_framework_has_six_key_features_and_twenty_five_proposals_three_of_them_national()
+    {
+        using var reader = Host.ClientFor(PlanLedger.Security.Roles.National);
+        var framework = await reader.GetJson("/frameworks/msg-2019");
+        var proposals = framework["keyFeatures"]!.AsArray().SelectMany(k => k!["proposals"]!.AsArray()).ToList();
+        framework["keyFeatures"]!.AsArray().Count.ShouldBe(6);
+        proposals.Count.ShouldBe(25);
+        proposals.Where(p => !p!["forLocalCompletion"]!.GetValue<bool>()).Select(p => p!["number"]!.GetValue<string>())
+            .ShouldBe(["3.2", "3.3", "5.3"]);
+    }
+}
