@@ -101,7 +101,8 @@ public static partial class TimescaleReader
     [GeneratedRegex(@"^\d+\s*(-|–|to)?\s*\d*\s*months?$")]
     private static partial Regex RelativePattern();
 
-    [GeneratedRegex(@"^(?:\D*\s)?((?:19|20)\d{2})\s*(?:-|–|to)\s*((?:19|20)\d{2})\s*$")]
+    // A trailing full stop is how board papers often end a table cell ("2019 – 2021.").
+    [GeneratedRegex(@"^(?:\D*\s)?((?:19|20)\d{2})\s*(?:-|–|to)\s*((?:19|20)\d{2})\s*\.?\s*$")]
     private static partial Regex YearRange();
 
     [GeneratedRegex(@"\b(\d{1,2})(?:st|nd|rd|th)?\s+(Jan\w*|Feb\w*|Mar\w*|Apr\w*|May|Jun\w*|Jul\w*|Aug\w*|Sep\w*|Oct\w*|Nov\w*|Dec\w*)\s+((?:19|20)\d{2})\b", RegexOptions.IgnoreCase)]

@@ -1,0 +1,317 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Marten;
+using PlanLedger.Actions;
+using PlanLedger.Ledger;
+using PlanLedger.Security;
+using PlanLedger.Seeder;
+
+namespace PlanLedger.Tests.Seeds;
+
+/// <summary>
+/// Issue 7: the five seed documents, loaded through the public API as their partnerships' partner systems
+/// would post them, read back through the API as the documents say; a second load changes nothing.
+/// Expectations are counted from the seed files themselves (read here with JsonDocument, not with the
+/// loader's own model), plus literal facts from the board reports.
+/// </summary>
+public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
+{
+    private const string PkInspection = "joint-inspection-improvement-plan";
+    private const string PkStrategic = "strategic-commissioning-plan-2016-2019";
+
+    private static readonly string SeedsDirectory = FindSeeds();
+
+    [Fact]
+    public async Task the_seed_documents_load_through_the_api_and_a_second_load_appends_nothing()
+    {
+        var files = PlanFiles();
+        var partnerships = JsonDocument.Parse(File.ReadAllText(Path.Combine(SeedsDirectory, "partnerships.json"))).RootElement;
+        int Sum(string array) => files.Sum(f => f.GetProperty(array).GetArrayLength());
+        var milestones = files.Sum(f => f.GetProperty("actions").EnumerateArray().Sum(a => a.GetProperty("milestones").GetArrayLength()));
+        var updatesWithStatus = files.Sum(f => f.GetProperty("progressUpdates").EnumerateArray().Count(u => u.GetProperty("status").ValueKind == JsonValueKind.String));
+
+        var eventsBefore = await Host.EventCountAsync();
+        var first = await SeedLoader.LoadAsync(Host.Client, SeedsDirectory, TokenFor);
+
+        // What was posted, counted from the files (and, literally, from seeds/README.md's table).
+        first.Partnerships.ShouldBe(partnerships.GetArrayLength());
+        first.Partnerships.ShouldBe(4);
+        first.Plans.ShouldBe(files.Count);
+        first.Plans.ShouldBe(5);
+        first.Headings.ShouldBe(Sum("headings"));
+        first.Headings.ShouldBe(78);
+        first.Actions.ShouldBe(Sum("actions"));
+        first.Actions.ShouldBe(104);
+        first.Milestones.ShouldBe(milestones);
+        first.Milestones.ShouldBe(92);
+        first.ProgressUpdates.ShouldBe(Sum("progressUpdates"));
+        first.ProgressUpdates.ShouldBe(22);
+        first.Returns.ShouldBe(1, "the Perth & Kinross November 2020 update is one return");
+        first.Ratings.ShouldBe(Sum("selfAssessments"));
+        first.Ratings.ShouldBe(66);
+        first.Revisions.ShouldBe(Sum("ratingRevisions"));
+        first.Revisions.ShouldBe(4);
+
+        // One event per onboarding, plan, heading, action, milestone, progress update, rating and revision, plus a
+        // status change for every update that carries a RAG (actions are added without one).
+        var expectedEvents = first.Partnerships + first.Plans + first.Headings + first.Actions + first.Milestones
+                             + first.ProgressUpdates + updatesWithStatus + first.Ratings + first.Revisions;
+        first.EventsAppended.ShouldBe(expectedEvents);
+        first.EventsAppended.ShouldBe(397);
+        first.Replayed.ShouldBe(0);
+        (await Host.EventCountAsync()).ShouldBe(eventsBefore + first.EventsAppended);
+
+        await EveryActionReadsBackAsWritten(files);
+        await PlansReadBackAsWritten(files);
+        await PerthAndKinrossInspectionPlanHasItsNovemberRag();
+        await DundeeRatedTwentyTwoProposals();
+        await AngusRatingsAreItsTwentyNineteenScores();
+        await OrkneyRevisedFourRatings();
+        await TheStrategicPlanHasItsTickedMilestones();
+        await TheNovemberRagIsAStatusChangeOnTheReportingDate();
+
+        // Again: every write is a replay of its Idempotency-Key, or "Unchanged" for an onboarded partnership.
+        var eventsAfterFirst = await Host.EventCountAsync();
+        var second = await SeedLoader.LoadAsync(Host.Client, SeedsDirectory, TokenFor);
+        second.EventsAppended.ShouldBe(0);
+        second.Requests.ShouldBe(first.Requests);
+        second.Replayed.ShouldBe(first.Requests - first.Partnerships);
+        second.Unchanged.ShouldBe(first.Partnerships);
+        (await Host.EventCountAsync()).ShouldBe(eventsAfterFirst);
+    }
+
+    private string TokenFor(string role, string? partnership) =>
+        DevelopmentTokens.Mint(Host.SigningKey, partnership is null ? "seed-admin" : SeedLoader.ClientFor(partnership), [role],
+            partnership is null ? [] : [partnership]);
+
+    private HttpClient Reader(string partnership) => Host.ClientFor(Roles.PartnerReader, partnership);
+
+    private static string ActionPath(string partnership, string plan, string action) =>
+        $"/partnerships/{partnership}/plans/{Uri.EscapeDataString(plan)}/actions/{Uri.EscapeDataString(action)}";
+
+    private async Task EveryActionReadsBackAsWritten(IReadOnlyList<JsonElement> files)
+    {
+        foreach (var file in files)
+        {
+            var partnership = file.GetProperty("partnership").GetString()!;
+            var plan = file.GetProperty("plan").GetProperty("reference").GetString()!;
+            var statuses = file.GetProperty("progressUpdates").EnumerateArray()
+                .ToDictionary(u => u.GetProperty("action").GetString()!, u => u.GetProperty("status").GetString());
+            using var reader = Reader(partnership);
+            foreach (var seed in file.GetProperty("actions").EnumerateArray())
+            {
+                var reference = seed.GetProperty("reference").GetString()!;
+                var action = await reader.GetJson(ActionPath(partnership, plan, reference));
+                var what = $"{partnership} {plan} action {reference}";
+
+                action["heading"]!.GetValue<string>().ShouldBe(seed.GetProperty("heading").GetString(), what);
+                action["description"]!.GetValue<string>().ShouldBe(seed.GetProperty("description").GetString(), what);
+                S(action["comment"]).ShouldBe(Text(seed, "comment"), what);
+                S(action["measures"]).ShouldBe(Text(seed, "measures"), what);
+                S(action["timescale"]?["text"]).ShouldBe(Text(seed, "timescale"), what);
+                action["leads"]!.AsArray().Select(l => (l!["name"]?.GetValue<string>(), l["role"]?.GetValue<string>(), l["organisation"]?.GetValue<string>()))
+                    .ShouldBe(seed.GetProperty("leads").EnumerateArray().Select(l => (Text(l, "name"), Text(l, "role"), Text(l, "organisation"))), what);
+                Strings(action["crossReferences"]).ShouldBe(seed.GetProperty("crossReferences").EnumerateArray().Select(x => x.GetString()!), what);
+                Ints(action["priorityThemes"]).ShouldBe(seed.GetProperty("priorityThemes").EnumerateArray().Select(x => x.GetInt32()).Distinct().Order(), what);
+                Ints(action["nationalOutcomes"]).ShouldBe(seed.GetProperty("nationalOutcomes").EnumerateArray().Select(x => x.GetInt32()).Distinct().Order(), what);
+                action["milestones"]!.AsArray().Select(m => (m!["description"]!.GetValue<string>(), m["dueText"]?.GetValue<string>(), m["done"]!.GetValue<bool>()))
+                    .ShouldBe(seed.GetProperty("milestones").EnumerateArray().Select(m => (m.GetProperty("description").GetString()!, Text(m, "dueText"), m.GetProperty("done").GetBoolean())), what);
+                S(action["status"]).ShouldBe(statuses.GetValueOrDefault(reference), what);
+                action["effectiveOn"]!.GetValue<string>().ShouldBe(statuses.ContainsKey(reference) ? "2020-11-30" : seed.GetProperty("addedOn").GetString(), what);
+            }
+        }
+    }
+
+    private async Task PlansReadBackAsWritten(IReadOnlyList<JsonElement> files)
+    {
+        foreach (var file in files)
+        {
+            var partnership = file.GetProperty("partnership").GetString()!;
+            var seed = file.GetProperty("plan");
+            using var reader = Reader(partnership);
+            var plan = await reader.GetJson($"/partnerships/{partnership}/plans/{seed.GetProperty("reference").GetString()}");
+            var what = $"{partnership} plan {seed.GetProperty("reference").GetString()}";
+            plan["kind"]!.GetValue<string>().ShouldBe(seed.GetProperty("kind").GetString(), what);
+            plan["title"]!.GetValue<string>().ShouldBe(seed.GetProperty("title").GetString(), what);
+            plan["status"]!.GetValue<string>().ShouldBe(seed.GetProperty("status").GetString(), what);
+            S(plan["approvedOn"]).ShouldBe(Text(seed, "approvedOn"), what);
+            S(plan["versionLabel"]).ShouldBe(Text(seed, "versionLabel"), what);
+            plan["headings"]!.AsArray().Select(h => (h!["reference"]!.GetValue<string>(), h["kind"]!.GetValue<string>(), h["proposal"]?.GetValue<string>()))
+                .ShouldBe(file.GetProperty("headings").EnumerateArray().Select(h => (h.GetProperty("reference").GetString()!, h.GetProperty("kind").GetString()!, Text(h, "proposal"))), what);
+        }
+
+        using var dundee = Reader("dundee");
+        var evaluation = await dundee.GetJson("/partnerships/dundee/plans/msg-self-evaluation-2019");
+        evaluation["status"]!.GetValue<string>().ShouldBe("Approved");
+        evaluation["approvedOn"]!.GetValue<string>().ShouldBe("2019-06-25");
+        evaluation["approvingBody"]!.GetValue<string>().ShouldBe("Dundee Health and Social Care Integration Joint Board");
+    }
+
+    private async Task PerthAndKinrossInspectionPlanHasItsNovemberRag()
+    {
+        using var reader = Reader("perth-kinross");
+        var plan = await reader.GetJson($"/partnerships/perth-kinross/plans/{PkInspection}");
+        plan["versionLabel"]!.GetValue<string>().ShouldBe("Version 0.3");
+        plan["status"]!.GetValue<string>().ShouldBe("Draft");
+        var headings = plan["headings"]!.AsArray();
+        headings.Count.ShouldBe(9, "nine inspection priorities");
+        headings.ShouldAllBe(h => h!["kind"]!.GetValue<string>() == "InspectionPriority");
+        headings[0]!["title"]!.GetValue<string>().ShouldBe("1. Improve its approaches to performance measurement and management.");
+
+        // The "Nov Overall RAG": GREEN for priorities 1 and 2, AMBER for 3 to 9.
+        string[] actions = ["1.1", "1.2", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "4.1", "4.2",
+                            "5.1", "5.2", "6.1", "6.2", "6.3", "7.1", "8.1", "9.1", "9.2"];
+        foreach (var reference in actions)
+        {
+            var action = await reader.GetJson(ActionPath("perth-kinross", PkInspection, reference));
+            var priority = int.Parse(reference.Split('.')[0]);
+            var expected = priority <= 2 ? "Green" : "Amber";
+            action["status"]!.GetValue<string>().ShouldBe(expected, $"action {reference}");
+            var update = action["latestUpdate"]!;
+            update["period"]!.GetValue<string>().ShouldBe("November 2020");
+            update["status"]!.GetValue<string>().ShouldBe(expected);
+            update["effectiveOn"]!.GetValue<string>().ShouldBe("2020-11-30");
+            update["narrative"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
+        }
+
+        var first = await reader.GetJson(ActionPath("perth-kinross", PkInspection, "1.1"));
+        first["timescale"]!["target"]!.GetValue<string>().ShouldBe("2021-03-31");
+        first["leads"]!.AsArray().Single()!["role"]!.GetValue<string>().ShouldBe("Chief Finance Officer");
+        var continuation = await reader.GetJson(ActionPath("perth-kinross", PkInspection, "8.1"));
+        continuation["latestUpdate"]!["nextSteps"].ShouldBeNull("8.1 has an empty Next Steps cell");
+    }
+
+    private async Task DundeeRatedTwentyTwoProposals()
+    {
+        using var reader = Reader("dundee");
+        var ratings = (await reader.GetJson("/partnerships/dundee/self-assessments")).AsArray();
+        ratings.Count.ShouldBe(22);
+        Count(ratings, "Established").ShouldBe(12);
+        Count(ratings, "PartlyEstablished").ShouldBe(10);
+        ratings.Select(r => r!["proposal"]!.GetValue<string>()).ShouldNotContain(p => p == "3.2" || p == "3.3" || p == "5.3");
+        ratings.ShouldAllBe(r => r!["firstRatedOn"]!.GetValue<string>() == "2019-06-25" && r["plan"]!.GetValue<string>() == "msg-self-evaluation-2019");
+        ratings.ShouldAllBe(r => r!["evidence"] != null && r["revisions"]!.GetValue<int>() == 0);
+    }
+
+    private async Task AngusRatingsAreItsTwentyNineteenScores()
+    {
+        using var reader = Reader("angus");
+        var ratings = (await reader.GetJson("/partnerships/angus/self-assessments")).AsArray();
+        ratings.Count.ShouldBe(22);
+        Count(ratings, "Established").ShouldBe(14);
+        Count(ratings, "PartlyEstablished").ShouldBe(7);
+        Count(ratings, "Exemplary").ShouldBe(1);
+
+        var crossReferenced = await reader.GetJson(ActionPath("angus", "msg-improvement-action-plan-2019", "1(ii)(b)"));
+        crossReferenced["timescale"]!["text"]!.GetValue<string>().ShouldBe("January 2020 IJB");
+        crossReferenced["timescale"]!["target"]!.GetValue<string>().ShouldBe("2020-01-31");
+    }
+
+    private async Task OrkneyRevisedFourRatings()
+    {
+        using var reader = Reader("orkney");
+        var ratings = (await reader.GetJson("/partnerships/orkney/self-assessments")).AsArray();
+        ratings.Count.ShouldBe(22);
+
+        // As submitted on 15 May 2019, and as re-evaluated for the IJB of 11 December 2019.
+        var revised = new Dictionary<string, (string From, string To)>
+        {
+            ["2.6"] = ("PartlyEstablished", "NotYetEstablished"),
+            ["4.4"] = ("Established", "PartlyEstablished"),
+            ["5.1"] = ("PartlyEstablished", "Established"),
+            ["6.1"] = ("PartlyEstablished", "Established")
+        };
+        foreach (var rating in ratings)
+        {
+            var proposal = rating!["proposal"]!.GetValue<string>();
+            rating["firstRatedOn"]!.GetValue<string>().ShouldBe("2019-05-15");
+            if (revised.TryGetValue(proposal, out var change))
+            {
+                rating["firstRating"]!.GetValue<string>().ShouldBe(change.From, proposal);
+                rating["rating"]!.GetValue<string>().ShouldBe(change.To, proposal);
+                rating["revisions"]!.GetValue<int>().ShouldBe(1, proposal);
+                rating["effectiveOn"]!.GetValue<string>().ShouldBe("2019-12-11", proposal);
+            }
+            else
+            {
+                rating["rating"]!.GetValue<string>().ShouldBe(rating["firstRating"]!.GetValue<string>(), proposal);
+                rating["revisions"]!.GetValue<int>().ShouldBe(0, proposal);
+            }
+        }
+        // The May 2019 submission: 11 partly established, 8 established, 3 not yet established.
+        ratings.Count(r => r!["firstRating"]!.GetValue<string>() == "PartlyEstablished").ShouldBe(11);
+        ratings.Count(r => r!["firstRating"]!.GetValue<string>() == "Established").ShouldBe(8);
+        ratings.Count(r => r!["firstRating"]!.GetValue<string>() == "NotYetEstablished").ShouldBe(3);
+
+        var proposal26 = await reader.GetJson("/partnerships/orkney/self-assessments/2.6");
+        proposal26["rating"]!.GetValue<string>().ShouldBe("NotYetEstablished");
+
+        // "2019 – 2021." is a range, full stop and all.
+        var leadership = await reader.GetJson(ActionPath("orkney", "msg-review-action-plan-2019", "KF1"));
+        leadership["timescale"]!["kind"]!.GetValue<string>().ShouldBe("Range");
+        leadership["timescale"]!["start"]!.GetValue<string>().ShouldBe("2019-01-01");
+        leadership["timescale"]!["end"]!.GetValue<string>().ShouldBe("2021-12-31");
+    }
+
+    private async Task TheStrategicPlanHasItsTickedMilestones()
+    {
+        using var reader = Reader("perth-kinross");
+        var done = 0;
+        var total = 0;
+        for (var key = 1; key <= 19; key++)
+        {
+            var action = await reader.GetJson(ActionPath("perth-kinross", PkStrategic, key.ToString()));
+            var milestones = action["milestones"]!.AsArray();
+            total += milestones.Count;
+            done += milestones.Count(m => m!["done"]!.GetValue<bool>());
+            action["status"].ShouldBeNull("the 2016/17 key actions carry no RAG");
+        }
+        total.ShouldBe(73);
+        done.ShouldBe(8);
+
+        var primaryCare = await reader.GetJson(ActionPath("perth-kinross", PkStrategic, "2"));
+        var third = primaryCare["milestones"]!.AsArray()[2]!;
+        third["description"]!.GetValue<string>().ShouldBe("Primary Care Development Programme developed");
+        third["due"]!.GetValue<string>().ShouldBe("2016-07-31");
+        third["done"]!.GetValue<bool>().ShouldBeFalse("'Complete July 16' is a target in a report of May 2016");
+    }
+
+    /// <summary>An auditor's question: how did action 3.4 become Amber? Through the November 2020 return, by P&amp;K's partner system.</summary>
+    private async Task TheNovemberRagIsAStatusChangeOnTheReportingDate()
+    {
+        await using var session = Host.Store.QuerySession("perth-kinross");
+        var events = await session.Events.FetchStreamAsync(ActionRecord.KeyFor(PkInspection, "3.4"));
+        events.Select(e => e.Data.GetType()).ShouldBe(new[] { typeof(ActionAdded), typeof(ProgressUpdateRecorded), typeof(ActionStatusChanged) });
+        var changed = events[2].Data.ShouldBeOfType<ActionStatusChanged>();
+        changed.From.ShouldBeNull();
+        changed.To.ShouldBe(DeliveryStatus.Amber);
+        changed.Provenance.EffectiveOn.ShouldBe(new DateOnly(2020, 11, 30));
+        changed.Provenance.RecordedBy.ShouldBe("perth-kinross-partner-system");
+        events[0].Data.ShouldBeOfType<ActionAdded>().Provenance.EffectiveOn.ShouldBe(new DateOnly(2020, 2, 1));
+    }
+
+    private static int Count(JsonArray ratings, string rating) => ratings.Count(r => r!["rating"]!.GetValue<string>() == rating);
+
+    private static string? S(JsonNode? node) => node?.GetValue<string>();
+
+    private static IEnumerable<string> Strings(JsonNode? array) => array!.AsArray().Select(x => x!.GetValue<string>());
+
+    private static IEnumerable<int> Ints(JsonNode? array) => array!.AsArray().Select(x => x!.GetValue<int>());
+
+    private static string? Text(JsonElement element, string property) =>
+        element.GetProperty(property) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+
+    private static List<JsonElement> PlanFiles() =>
+        Directory.GetFiles(Path.Combine(SeedsDirectory, "plans"), "*.json").Order(StringComparer.Ordinal)
+            .Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement).ToList();
+
+    private static string FindSeeds()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "seeds");
+            if (File.Exists(Path.Combine(candidate, "partnerships.json"))) return candidate;
+        }
+        throw new DirectoryNotFoundException($"No seeds/ directory above {AppContext.BaseDirectory}");
+    }
+}
