@@ -69,6 +69,19 @@ for port in range(55432, 55532):
 PY
 }
 
+mkdir -p "$data_root"
+if [[ $(id -u) -eq 0 ]]; then
+  id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+  chown postgres "$data_root"
+  if ! runuser -u postgres -- test -w "$data_root"; then
+    # A checkout under a private folder (e.g. /root) is out of the postgres user's reach.
+    fallback="/var/tmp/planledger-$(echo -n "$root" | sha1sum | cut -c1-12)"
+    say "$data_root is not reachable by the postgres user; the cluster lives in $fallback"
+    mkdir -p "$fallback" && chown postgres "$fallback"
+    pgdata="$fallback/pg"; log_file="$fallback/pg.log"
+  fi
+fi
+
 case "$cmd" in
   stop)
     if running; then as_owner "$bindir/pg_ctl" -D "$pgdata" -m fast stop >&2; else say "not running"; fi
@@ -88,11 +101,6 @@ if running; then
   exit 0
 fi
 
-mkdir -p "$data_root"
-if [[ $(id -u) -eq 0 ]]; then
-  id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
-  chown postgres "$data_root"
-fi
 
 if [[ ! -f "$pgdata/PG_VERSION" ]]; then
   say "initialising a private cluster in $pgdata"
