@@ -22,6 +22,29 @@ public sealed class ContractTests(LedgerHost host) : LedgerTest(host)
         committed.ShouldBe(served, $"The API contract drifted from api-spec/openapi.json. If the change is intended, regenerate it with: {Regenerate}");
     }
 
+    [Fact]
+    public async Task every_operation_is_named_described_and_documents_its_body_answers_and_errors()
+    {
+        var document = JsonNode.Parse(await Host.Client.GetStringAsync("/openapi/v1.json"))!;
+        var ids = new HashSet<string>();
+        foreach (var (path, operations) in document["paths"]!.AsObject())
+        foreach (var (method, operation) in operations!.AsObject())
+        {
+            var where = $"{method.ToUpperInvariant()} {path}";
+            ids.Add(operation!["operationId"]!.GetValue<string>()).ShouldBeTrue($"{where}: duplicate operationId");
+            operation["operationId"]!.GetValue<string>().ShouldNotStartWith(method.ToUpperInvariant() + "_", where);
+            operation["description"]?.GetValue<string>().ShouldNotBeNullOrWhiteSpace(where);
+            var responses = operation["responses"]!.AsObject();
+            responses.Any(r => r.Key.StartsWith('2') && r.Value!["content"] is not null).ShouldBeTrue($"{where}: no documented success body");
+            responses.ContainsKey("401").ShouldBeTrue($"{where}: 401 undocumented");
+            if (method == "post")
+            {
+                operation["requestBody"]!["content"]!["application/json"]!["schema"].ShouldNotBeNull(where);
+                responses.ContainsKey("400").ShouldBeTrue($"{where}: 400 undocumented");
+            }
+        }
+    }
+
     private static string Normalise(string json) =>
         JsonNode.Parse(json)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
 
