@@ -32,10 +32,10 @@ public sealed class ContractTests(LedgerHost host) : LedgerTest(host)
         {
             var where = $"{method.ToUpperInvariant()} {path}";
             ids.Add(operation!["operationId"]!.GetValue<string>()).ShouldBeTrue($"{where}: duplicate operationId");
-            operation["operationId"]!.GetValue<string>().ShouldNotStartWith(method.ToUpperInvariant() + "_", where);
+            operation["operationId"]!.GetValue<string>().StartsWith(method.ToUpperInvariant() + "_").ShouldBeFalse(where);
             operation["description"]?.GetValue<string>().ShouldNotBeNullOrWhiteSpace(where);
             var responses = operation["responses"]!.AsObject();
-            responses.Any(r => r.Key.StartsWith('2') && r.Value!["content"] is not null).ShouldBeTrue($"{where}: no documented success body");
+            responses.Any(r => r.Key.StartsWith("2") && r.Value!["content"] is not null).ShouldBeTrue($"{where}: no documented success body");
             responses.ContainsKey("401").ShouldBeTrue($"{where}: 401 undocumented");
             if (method == "post")
             {
