@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 using PlanLedger.Actions;
 using PlanLedger.Ledger;
-using PlanLedger.Infrastructure;
 using PlanLedger.Security;
 using Wolverine.Http;
 
@@ -97,7 +96,7 @@ public static class BoardReportEndpoint
     {
         var kind = format?.ToLowerInvariant() ?? "json";
         if (kind is not ("json" or "csv" or "html"))
-            return Problems.Result(400, "Invalid query string value", "Query string parameter 'format' must be json, csv or html.", "format");
+            return QueryProblem.For("format", "must be json, csv or html.");
 
         var (view, problem) = await TimeTravel.ReadPlanAsync(store, http, clock, plan, asOf, effectiveOn);
         if (problem is not null) return problem;

@@ -50,9 +50,9 @@ public sealed record Paging(int Page, int PageSize)
     public static Paging? Read(int? page, int? pageSize, out IResult? problem)
     {
         problem = page is < 1
-            ? Problems.Result(400, "Invalid query string value", "Query string parameter 'page' must be 1 or more.", "page")
+            ? QueryProblem.For("page", "must be 1 or more.")
             : pageSize is < 1 or > MaxSize
-                ? Problems.Result(400, "Invalid query string value", $"Query string parameter 'pageSize' must be from 1 to {MaxSize}.", "pageSize")
+                ? QueryProblem.For("pageSize", $"must be from 1 to {MaxSize}.")
                 : null;
         return problem is null ? new Paging(page ?? 1, pageSize ?? DefaultSize) : null;
     }

@@ -43,7 +43,7 @@ public sealed record PointInTime(DateTimeOffset? RecordedBy = null, DateOnly? Ef
     public static PointInTime? Read(DateTimeOffset? asOf, DateOnly? effectiveOn, int? version, out IResult? problem)
     {
         problem = version is < 1
-            ? Problems.Result(400, "Invalid query string value", "Query string parameter 'version' must be 1 or more: the first N events of the stream.", "version")
+            ? QueryProblem.For("version", "must be 1 or more: the first N events of the stream.")
             : null;
         return problem is null ? new PointInTime(asOf, effectiveOn, version) : null;
     }

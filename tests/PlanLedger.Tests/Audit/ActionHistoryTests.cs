@@ -130,6 +130,36 @@ public sealed class ActionHistoryTests(LedgerHost host) : LedgerTest(host)
     }
 
     [Fact]
+    public async Task amendments_leads_milestones_cross_references_and_withdrawal_are_told_in_the_domains_words()
+    {
+        var writer = await Host.PlanWithActionAsync();
+        var action = "/partnerships/orkney/plans/msg-plan/actions/1.1";
+        await writer.Post($"{action}/details", new { description = "Review the workforce plan and leadership needs", measures = "Plan reviewed by the IJB", reason = "Board asked for measures" });
+        await writer.Post($"{action}/leads", new { leads = new[] { new { name = "Sally Shaw", role = "Chief Officer", organisation = "OHAC" } } });
+        await writer.Post($"{action}/milestones", new { description = "Draft to EMT", dueText = "December 2019" });
+        await writer.Post($"{action}/milestones/1/completion", new { });
+        await writer.Post($"{action}/cross-references", new { references = new[] { "3(v)a" } });
+        await writer.Post($"{action}/withdrawal", new { reason = "Superseded by the Remobilisation Plan" });
+
+        var entries = (await Auditor(Host, "orkney").GetJson($"{action}/history"))["entries"]!.AsArray();
+
+        entries.Skip(1).Select(e => e!["what"].Text()).ShouldBe([
+            "Details amended: description, measures",
+            "Leads changed from Bill Troup to Sally Shaw, Chief Officer (OHAC)",
+            "Milestone 1 added: Draft to EMT (due December 2019)",
+            "Milestone 1 completed: Draft to EMT",
+            "Cross-referenced to 3(v)a",
+            "Action withdrawn"
+        ]);
+        entries[1]!["reason"].Text().ShouldBe("Board asked for measures");
+        Change(entries[1]!, "measures")!["before"].ShouldBeNull();
+        Change(entries[1]!, "measures")!["after"].Text().ShouldBe("Plan reviewed by the IJB");
+        Change(entries[4]!, "milestones")!["after"]![0]!["done"]!.GetValue<bool>().ShouldBeTrue();
+        Change(entries[6]!, "closure")!["after"].Text().ShouldBe("Withdrawn");
+        entries[6]!["reason"].Text().ShouldBe("Superseded by the Remobilisation Plan");
+    }
+
+    [Fact]
     public async Task the_history_of_an_unknown_action_is_not_found()
     {
         await ScriptAsync(Host);
