@@ -134,9 +134,12 @@ public static class BoardReportEndpoint
     public static string Html(BoardReport report)
     {
         static string E(string? text) => WebUtility.HtmlEncode(text ?? "").ReplaceLineEndings("<br>");
-        var asAt = string.Concat(
-            report.AsOf is { } a ? $" · as recorded by {a:yyyy-MM-dd HH:mm zzz}" : "",
-            report.EffectiveOn is { } e ? $" · effective by {e:d MMMM yyyy}" : "");
+        var about = string.Join(" · ", new[]
+        {
+            report.Partnership, report.Plan, report.VersionLabel, report.Date.ToString("d MMMM yyyy"),
+            report.AsOf is { } a ? $"as recorded by {a:yyyy-MM-dd HH:mm zzz}" : null,
+            report.EffectiveOn is { } e ? $"effective by {e:d MMMM yyyy}" : null
+        }.OfType<string>().Select(E));
         var html = new StringBuilder();
         html.Append($$"""
             <!DOCTYPE html>
@@ -156,7 +159,7 @@ public static class BoardReportEndpoint
             </head>
             <body>
             <h1>{{E(report.Title)}}</h1>
-            <p>{{E(report.Partnership)}} · {{E(report.Plan)}}{{(report.VersionLabel is null ? "" : " · " + E(report.VersionLabel))}} · {{report.Date:d MMMM yyyy}}{{E(asAt)}}</p>
+            <p>{{about}}</p>
             <table>
             <thead><tr>{{string.Concat(BoardReport.Columns.Select(c => "<th>" + E(c) + "</th>"))}}</tr></thead>
             <tbody>

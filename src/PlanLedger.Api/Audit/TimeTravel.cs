@@ -55,7 +55,7 @@ public sealed record PlanView(PlanRecord Plan, IReadOnlyList<ActionRecord> Actio
 
 /// <summary>
 /// Loads current state from the inline projections, or replays the streams in memory up to a point in
-/// time. The one place reads fold history: action, plan, list, summary and board report share it.
+/// time. Action, plan, actions list, summary and board report all read through it.
 /// </summary>
 public static class TimeTravel
 {
