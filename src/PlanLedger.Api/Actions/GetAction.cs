@@ -1,5 +1,6 @@
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using PlanLedger.Audit;
 using PlanLedger.Infrastructure;
 using PlanLedger.Security;
 using Wolverine.Http;
@@ -8,17 +9,26 @@ namespace PlanLedger.Actions;
 
 public static class GetActionEndpoint
 {
-    /// <summary>An action as it stands now, with its ETag (the stream version) for If-Match.</summary>
+    /// <summary>
+    /// An action as it stands now, with its ETag (the stream version) for If-Match; or, given asOf, effectiveOn
+    /// or version, as it stood then (folded from its events; no ETag, since it is not the version to change).
+    /// </summary>
+    /// <param name="asOf">Only events recorded at or before this time (ISO 8601 date-time; encode '+' as %2B or use Z).</param>
+    /// <param name="effectiveOn">Only events whose effective date is on or before this business date (yyyy-MM-dd).</param>
+    /// <param name="version">Only the first N events of the action's stream.</param>
     [WolverineGet("/partnerships/{partnershipId}/plans/{plan}/actions/{action}", Name = "GetAction")]
     [Tags("Actions")]
     [ProducesResponseType<ActionRecord>(200)]
+    [ProducesResponseType<ProblemDetails>(400)]
     [ProducesResponseType<ProblemDetails>(404)]
-    public static async Task<IResult> Get(string partnershipId, string plan, string action, IDocumentStore store, HttpContext http)
+    public static async Task<IResult> Get(string partnershipId, string plan, string action, DateTimeOffset? asOf, DateOnly? effectiveOn, int? version,
+        IDocumentStore store, HttpContext http)
     {
+        if (PointInTime.Read(asOf, effectiveOn, version, out var problem) is not { } point) return problem!;
         await using var session = store.QuerySession(http.Partnership());
-        var record = await session.LoadAsync<ActionRecord>(ActionRecord.KeyFor(plan, action), http.RequestAborted);
-        if (record is null) return Problems.NotFound($"Action '{action}' of plan '{plan}'");
-        http.Response.Write(record.Version);
+        var record = await TimeTravel.ActionAsync(session, plan, action, point, http.RequestAborted);
+        if (record is null) return point.NotFound($"Action '{action}' of plan '{plan}'");
+        if (point.IsNow) http.Response.Write(record.Version);
         return Results.Json(record);
     }
 }

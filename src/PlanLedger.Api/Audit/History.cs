@@ -1,0 +1,121 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using JasperFx.Events;
+using PlanLedger.Infrastructure;
+using PlanLedger.Ledger;
+
+namespace PlanLedger.Audit;
+
+/// <summary>One field of the record before and after an event, as the API shows the record.</summary>
+public sealed record FieldChange(string Field, JsonElement? Before, JsonElement? After);
+
+/// <summary>One event of a stream, in the domain's words, with its provenance and what it changed.</summary>
+/// <param name="Version">The event's position in its stream (1 is the first).</param>
+/// <param name="What">What happened, e.g. "Status changed from Amber to Green".</param>
+/// <param name="EventType">The event's type, e.g. ActionStatusChanged.</param>
+/// <param name="EffectiveOn">The reporting date the change took effect on.</param>
+/// <param name="RecordedAt">When the ledger recorded it (server clock).</param>
+/// <param name="RecordedBy">Who recorded it: the credential's subject.</param>
+/// <param name="SourceSystem">Which partner system posted it.</param>
+/// <param name="Reason">Why, where the change carries a reason.</param>
+/// <param name="Direction">For rating revisions: Up, Down or Corrected.</param>
+/// <param name="Backdated">Effective on a date before the day it was recorded.</param>
+/// <param name="Changes">Every field of the record that differs after the event, with its value before and after.</param>
+public sealed record HistoryEntry(
+    int Version,
+    string What,
+    string EventType,
+    DateOnly EffectiveOn,
+    DateTimeOffset RecordedAt,
+    string RecordedBy,
+    string SourceSystem,
+    string? CorrelationId,
+    string? Reason,
+    string? Direction,
+    bool Backdated,
+    IReadOnlyList<FieldChange> Changes);
+
+/// <summary>A page of a stream's history, oldest first.</summary>
+public sealed record HistoryPage(string Stream, int Page, int PageSize, int TotalEntries, int TotalPages, IReadOnlyList<HistoryEntry> Entries);
+
+/// <summary>What an event meant, told by the feature whose stream it is.</summary>
+public sealed record Telling(string What, string? Direction = null);
+
+/// <summary>Page and page size of a history, checked.</summary>
+public sealed record Paging(int Page, int PageSize)
+{
+    public const int DefaultSize = 100;
+    public const int MaxSize = 500;
+
+    public static Paging? Read(int? page, int? pageSize, out IResult? problem)
+    {
+        problem = page is < 1
+            ? QueryProblem.For("page", "must be 1 or more.")
+            : pageSize is < 1 or > MaxSize
+                ? QueryProblem.For("pageSize", $"must be from 1 to {MaxSize}.")
+                : null;
+        return problem is null ? new Paging(page ?? 1, pageSize ?? DefaultSize) : null;
+    }
+}
+
+/// <summary>
+/// Replays a stream with its aggregate's own fold and diffs the record before and after every event, so the
+/// before/after values are exactly what a read at that version would have shown.
+/// </summary>
+public static class History
+{
+    private static readonly JsonSerializerOptions Json = LedgerHttp.Configure(new JsonSerializerOptions());
+
+    // Bookkeeping every entry carries in its own fields.
+    private static readonly HashSet<string> NotChanges = ["id", "version", "effectiveOn", "recordedAt"];
+
+    public static HistoryPage Page<T>(
+        string stream,
+        IReadOnlyList<IEvent> events,
+        Func<T?, string, object, T?> fold,
+        Func<object, T?, T?, IReadOnlyList<FieldChange>, Telling> tell,
+        Paging paging) where T : class, new()
+    {
+        var entries = new List<HistoryEntry>(events.Count);
+        T? state = null;
+        var blank = JsonSerializer.SerializeToNode(new T(), Json)!.AsObject();
+        foreach (var e in events)
+        {
+            var next = fold(state, stream, e.Data);
+            var changes = Diff(state is null ? null : JsonSerializer.SerializeToNode(state, Json)!.AsObject(),
+                next is null ? null : JsonSerializer.SerializeToNode(next, Json)!.AsObject(), blank);
+            var telling = tell(e.Data, state, next, changes);
+            var p = (e.Data as ILedgerEvent)?.Provenance;
+            entries.Add(new HistoryEntry(
+                (int)e.Version, telling.What, e.Data.GetType().Name,
+                p?.EffectiveOn ?? DateOnly.FromDateTime(e.Timestamp.UtcDateTime), p?.RecordedAt ?? e.Timestamp,
+                p?.RecordedBy ?? "", p?.SourceSystem ?? "", p?.CorrelationId, ReasonOf(e.Data), telling.Direction,
+                p is not null && p.EffectiveOn < DateOnly.FromDateTime(p.RecordedAt.UtcDateTime),
+                changes));
+            state = next ?? state;
+        }
+        var pages = (int)Math.Ceiling(entries.Count / (double)paging.PageSize);
+        return new HistoryPage(stream, paging.Page, paging.PageSize, entries.Count, pages,
+            entries.Skip((paging.Page - 1) * paging.PageSize).Take(paging.PageSize).ToList());
+    }
+
+    /// <summary>Fields whose value differs; a new record lists what it was created with (before is null).</summary>
+    private static List<FieldChange> Diff(JsonObject? before, JsonObject? after, JsonObject blank)
+    {
+        var changes = new List<FieldChange>();
+        if (after is null) return changes;
+        foreach (var (field, value) in after)
+        {
+            if (NotChanges.Contains(field)) continue;
+            var old = before is null ? blank[field] : before[field];
+            if (JsonNode.DeepEquals(old, value)) continue;
+            changes.Add(new FieldChange(field, before is null ? null : Element(old), Element(value)));
+        }
+        return changes;
+    }
+
+    private static JsonElement? Element(JsonNode? node) => node is null ? null : JsonSerializer.SerializeToElement(node, Json);
+
+    // Every event that carries a reason names it Reason.
+    private static string? ReasonOf(object data) => data.GetType().GetProperty("Reason")?.GetValue(data) as string;
+}

@@ -1,0 +1,80 @@
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using PlanLedger.Actions;
+using PlanLedger.Framework;
+using PlanLedger.Ledger;
+using PlanLedger.Plans;
+using PlanLedger.Security;
+using PlanLedger.SelfAssessments;
+using Wolverine.Http;
+
+namespace PlanLedger.Audit;
+
+public sealed record RatingCounts(int NotYetEstablished, int PartlyEstablished, int Established, int Exemplary, int NotRated)
+{
+    public static RatingCounts Of(IReadOnlyCollection<Rating?> ratings) => new(
+        ratings.Count(r => r == Rating.NotYetEstablished), ratings.Count(r => r == Rating.PartlyEstablished),
+        ratings.Count(r => r == Rating.Established), ratings.Count(r => r == Rating.Exemplary), ratings.Count(r => r is null));
+}
+
+/// <summary>The partnership's rating of one locally rated MSG proposal.</summary>
+/// <param name="Movement">The current rating against the first: Up, Down or Unchanged; null when not rated.</param>
+public sealed record ProposalRating(
+    string Proposal,
+    int KeyFeature,
+    string Text,
+    Rating? Rating,
+    Rating? FirstRating,
+    int Revisions,
+    string? Movement,
+    DateOnly? EffectiveOn);
+
+/// <summary>The self-assessment across the MSG proposals for local completion (22 of the 25).</summary>
+/// <param name="Current">Current ratings counted.</param>
+/// <param name="First">First ratings counted: where the self-evaluation started.</param>
+public sealed record SelfAssessmentProfile(int Proposals, int Rated, RatingCounts Current, RatingCounts First, int MovedUp, int MovedDown,
+    IReadOnlyList<ProposalRating> ByProposal)
+{
+    public static SelfAssessmentProfile Of(MsgFramework framework, IEnumerable<SelfAssessment> ratings)
+    {
+        var byProposal = ratings.ToDictionary(r => r.Proposal);
+        var rows = framework.LocallyRated.Select(p =>
+        {
+            var rating = byProposal.GetValueOrDefault(p.Number);
+            return new ProposalRating(p.Number, p.KeyFeature, p.Text, rating?.Rating, rating?.FirstRating, rating?.Revisions ?? 0,
+                rating is null ? null
+                : rating.Rating > rating.FirstRating ? "Up"
+                : rating.Rating < rating.FirstRating ? "Down"
+                : "Unchanged",
+                rating?.EffectiveOn);
+        }).ToList();
+        return new SelfAssessmentProfile(rows.Count, rows.Count(r => r.Rating is not null),
+            RatingCounts.Of(rows.Select(r => r.Rating).ToList()), RatingCounts.Of(rows.Select(r => r.FirstRating).ToList()),
+            rows.Count(r => r.Movement == "Up"), rows.Count(r => r.Movement == "Down"), rows);
+    }
+}
+
+/// <summary>A partnership at a glance: each plan's summary and its self-assessment profile.</summary>
+/// <param name="Date">Today: overdue is judged against it.</param>
+public sealed record PartnershipOverview(string Partnership, DateOnly Date, IReadOnlyList<PlanSummary> Plans, SelfAssessmentProfile SelfAssessment);
+
+public static class OverviewEndpoint
+{
+    /// <summary>The partnership's plans with their summaries, and its self-assessment profile across the 22 locally rated MSG proposals.</summary>
+    [WolverineGet("/partnerships/{partnershipId}/overview", Name = "GetPartnershipOverview")]
+    [Tags("Audit")]
+    [ProducesResponseType<PartnershipOverview>(200)]
+    [ProducesResponseType<ProblemDetails>(404)]
+    public static async Task<PartnershipOverview> Get(string partnershipId, MsgFramework framework, IDocumentStore store, TimeProvider clock, HttpContext http)
+    {
+        var partnership = http.Partnership();
+        await using var session = store.QuerySession(partnership);
+        var plans = await session.Query<PlanRecord>().ToListAsync(http.RequestAborted);
+        var actions = (await session.Query<ActionRecord>().ToListAsync(http.RequestAborted)).ToLookup(a => a.Plan);
+        var ratings = await session.Query<SelfAssessment>().ToListAsync(http.RequestAborted);
+        var today = PointInTime.Now.Today(clock);
+        return new PartnershipOverview(partnership, today,
+            plans.OrderBy(p => p.Reference, NaturalOrder.Instance).Select(p => PlanSummary.Of(TimeTravel.View(p, actions[p.Reference], today))).ToList(),
+            SelfAssessmentProfile.Of(framework, ratings));
+    }
+}

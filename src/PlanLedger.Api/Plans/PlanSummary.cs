@@ -1,0 +1,84 @@
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using PlanLedger.Actions;
+using PlanLedger.Audit;
+using PlanLedger.Ledger;
+using Wolverine.Http;
+
+namespace PlanLedger.Plans;
+
+/// <summary>How many live actions (not withdrawn or superseded) hold each delivery status.</summary>
+public sealed record StatusCounts(int Red, int Amber, int Green, int Blue, int NotRated)
+{
+    public static StatusCounts Of(IEnumerable<ActionRecord> actions)
+    {
+        var live = actions.Where(a => a.Closure is ActionClosure.Open or ActionClosure.Completed).ToList();
+        return new StatusCounts(
+            live.Count(a => a.Status == DeliveryStatus.Red), live.Count(a => a.Status == DeliveryStatus.Amber),
+            live.Count(a => a.Status == DeliveryStatus.Green), live.Count(a => a.Status == DeliveryStatus.Blue),
+            live.Count(a => a.Status is null));
+    }
+}
+
+/// <summary>Counts over a set of actions.</summary>
+/// <param name="Actions">Every action, closed ones included.</param>
+/// <param name="Overdue">Target date passed, not Blue and not closed.</param>
+/// <param name="Slipped">Timescale moved later at least once.</param>
+/// <param name="Completed">Completed (Blue).</param>
+/// <param name="CompletedByOriginalTarget">Completed on or before the first target set.</param>
+public sealed record ActionCounts(int Actions, StatusCounts ByStatus, int Open, int Overdue, int Slipped, int Completed,
+    int CompletedByOriginalTarget, int Withdrawn, int Superseded)
+{
+    public static ActionCounts Of(IReadOnlyCollection<ActionRecord> actions, DateOnly today) => new(
+        actions.Count, StatusCounts.Of(actions),
+        actions.Count(a => a.Closure == ActionClosure.Open),
+        actions.Count(a => a.IsOverdue(today)),
+        actions.Count(a => a.Slips > 0),
+        actions.Count(a => a.Closure == ActionClosure.Completed),
+        actions.Count(a => a.CompletedByOriginalTarget),
+        actions.Count(a => a.Closure == ActionClosure.Withdrawn),
+        actions.Count(a => a.Closure == ActionClosure.Superseded));
+}
+
+public sealed record HeadingSummary(string Reference, HeadingKind Kind, string Title, string? Proposal, ActionCounts Counts);
+
+/// <summary>A plan's actions counted: by status, overdue, slipped, completed, and per heading.</summary>
+/// <param name="Date">The date the summary describes; overdue is judged against it.</param>
+public sealed record PlanSummary(
+    string Plan,
+    string Title,
+    PlanKind Kind,
+    PlanStatus Status,
+    int Version,
+    DateOnly Date,
+    ActionCounts Counts,
+    IReadOnlyList<HeadingSummary> ByHeading)
+{
+    public static PlanSummary Of(PlanView view)
+    {
+        var byHeading = view.Actions.ToLookup(a => a.Heading);
+        var headings = view.Plan.Headings
+            .Select(h => new HeadingSummary(h.Reference, h.Kind, h.Title, h.Proposal, ActionCounts.Of(byHeading[h.Reference].ToList(), view.Today)))
+            .ToList();
+        return new PlanSummary(view.Plan.Reference, view.Plan.Title, view.Plan.Kind, view.Plan.Status, view.Plan.Version, view.Today,
+            ActionCounts.Of(view.Actions, view.Today), headings);
+    }
+}
+
+public static class PlanSummaryEndpoint
+{
+    /// <summary>A plan's actions counted by status, overdue, slipped and completed, overall and per heading; now or as of a point in time.</summary>
+    /// <param name="asOf">Only events recorded at or before this time (ISO 8601 date-time; encode '+' as %2B or use Z).</param>
+    /// <param name="effectiveOn">Only events whose effective date is on or before this business date (yyyy-MM-dd).</param>
+    [WolverineGet("/partnerships/{partnershipId}/plans/{plan}/summary", Name = "GetPlanSummary")]
+    [Tags("Audit")]
+    [ProducesResponseType<PlanSummary>(200)]
+    [ProducesResponseType<ProblemDetails>(400)]
+    [ProducesResponseType<ProblemDetails>(404)]
+    public static async Task<IResult> Get(string partnershipId, string plan, DateTimeOffset? asOf, DateOnly? effectiveOn,
+        IDocumentStore store, TimeProvider clock, HttpContext http)
+    {
+        var (view, problem) = await TimeTravel.ReadPlanAsync(store, http, clock, plan, asOf, effectiveOn);
+        return problem ?? Results.Json(PlanSummary.Of(view!));
+    }
+}

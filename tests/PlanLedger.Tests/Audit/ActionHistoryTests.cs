@@ -1,0 +1,169 @@
+using System.Text.Json.Nodes;
+using static PlanLedger.Tests.Audit.InspectionStory;
+
+namespace PlanLedger.Tests.Audit;
+
+public sealed class ActionHistoryTests(LedgerHost host) : LedgerTest(host)
+{
+    private static JsonNode? Change(JsonNode entry, string field) =>
+        entry["changes"]!.AsArray().SingleOrDefault(c => c!["field"].Text() == field);
+
+    [Fact]
+    public async Task the_history_tells_every_event_in_stream_order_in_the_domains_words()
+    {
+        await ScriptAsync(Host);
+        var history = await Auditor(Host).GetJson($"{ActionUrl}/history");
+
+        history["totalEntries"].Int().ShouldBe(7);
+        var entries = history["entries"]!.AsArray();
+        entries.Select(e => e!["version"].Int()).ShouldBe([1, 2, 3, 4, 5, 6, 7]);
+        entries.Select(e => e!["what"].Text()).ShouldBe([
+            "Action 1 added under heading 2, status Amber, timescale \"31 March 2020\"",
+            "Timescale slipped 365 days later, from \"31 March 2020\" to \"31 March 2021\"",
+            "Progress update recorded for June 2020 (status Amber)",
+            "Progress update recorded for November 2020 (status Green)",
+            "Status changed from Amber to Green",
+            "Status changed from Green to Blue",
+            "Progress update recorded for February 2021"
+        ]);
+        entries.Select(e => e!["eventType"].Text()).ShouldBe([
+            "ActionAdded", "TimescaleSlipped", "ProgressUpdateRecorded", "ProgressUpdateRecorded", "ActionStatusChanged",
+            "ActionStatusChanged", "ProgressUpdateRecorded"
+        ]);
+    }
+
+    [Fact]
+    public async Task each_entry_names_when_it_took_effect_when_and_by_whom_it_was_recorded_and_why()
+    {
+        await ScriptAsync(Host);
+        var entries = (await Auditor(Host).GetJson($"{ActionUrl}/history"))["entries"]!.AsArray();
+
+        var green = entries[4]!;
+        green["effectiveOn"].Text().ShouldBe("2020-11-30");
+        DateTimeOffset.Parse(green["recordedAt"].Text()).ShouldBe(NovemberUpdate);
+        green["recordedBy"].Text().ShouldBe("partner-writer-test-client");
+        green["sourceSystem"].Text().ShouldBe("partner-writer-test-system");
+        green["correlationId"].Text().ShouldBe(Correlation);
+        green["reason"].Text().ShouldBe("Progress update for November 2020");
+        green["backdated"]!.GetValue<bool>().ShouldBeFalse();
+
+        var slip = entries[1]!;
+        slip["reason"].Text().ShouldBe("Delayed due to COVID 19");
+        entries[2]!["reason"].ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task every_transition_carries_the_fields_it_changed_before_and_after()
+    {
+        await ScriptAsync(Host);
+        var entries = (await Auditor(Host).GetJson($"{ActionUrl}/history"))["entries"]!.AsArray();
+
+        var slip = entries[1]!;
+        Change(slip, "timescale")!["before"]!["text"].Text().ShouldBe("31 March 2020");
+        Change(slip, "timescale")!["after"]!["text"].Text().ShouldBe("31 March 2021");
+        Change(slip, "timescale")!["after"]!["target"].Text().ShouldBe("2021-03-31");
+        Change(slip, "slips")!["before"].Int().ShouldBe(0);
+        Change(slip, "slips")!["after"].Int().ShouldBe(1);
+        Change(slip, "daysSlipped")!["after"].Int().ShouldBe(365);
+        slip["changes"]!.AsArray().Select(c => c!["field"].Text()).ShouldBe(["timescale", "slips", "daysSlipped"], ignoreOrder: true);
+
+        var green = entries[4]!;
+        green["changes"]!.AsArray().Select(c => c!["field"].Text()).ShouldBe(["status"]);
+        Change(green, "status")!["before"].Text().ShouldBe("Amber");
+        Change(green, "status")!["after"].Text().ShouldBe("Green");
+
+        var blue = entries[5]!;
+        Change(blue, "status")!["after"].Text().ShouldBe("Blue");
+        Change(blue, "closure")!["before"].Text().ShouldBe("Open");
+        Change(blue, "closure")!["after"].Text().ShouldBe("Completed");
+        Change(blue, "completedOn")!["before"]!.ShouldBeNull();
+        Change(blue, "completedOn")!["after"].Text().ShouldBe("2021-03-31");
+
+        var november = entries[3]!;
+        Change(november, "latestUpdate")!["before"]!["period"].Text().ShouldBe("June 2020");
+        Change(november, "latestUpdate")!["after"]!["period"].Text().ShouldBe("November 2020");
+        Change(november, "latestUpdate")!["after"]!["nextSteps"].Text().ShouldBe("We are presenting an update to the IJB in December.");
+    }
+
+    [Fact]
+    public async Task the_first_entry_lists_what_the_action_was_created_with_and_nothing_before()
+    {
+        await ScriptAsync(Host);
+        var added = (await Auditor(Host).GetJson($"{ActionUrl}/history"))["entries"]![0]!;
+
+        var fields = added["changes"]!.AsArray().Select(c => c!["field"].Text()).ToList();
+        fields.ShouldContain("description");
+        fields.ShouldContain("leads");
+        fields.ShouldContain("status");
+        fields.ShouldNotContain("version");
+        fields.ShouldNotContain("id");
+        added["changes"]!.AsArray().ShouldAllBe(c => c!["before"] == null);
+        Change(added, "leads")!["after"]![0]!["role"].Text().ShouldBe("Chief Finance Officer");
+    }
+
+    [Fact]
+    public async Task changes_posted_after_their_effective_date_are_marked_backdated()
+    {
+        await ScriptAsync(Host);
+        var entries = (await Auditor(Host).GetJson($"{ActionUrl}/history"))["entries"]!.AsArray();
+
+        entries.Select(e => e!["backdated"]!.GetValue<bool>()).ShouldBe([false, false, false, false, false, true, true]);
+        var late = entries[6]!;
+        late["effectiveOn"].Text().ShouldBe("2021-02-26");
+        DateTimeOffset.Parse(late["recordedAt"].Text()).ShouldBe(LateUpdate);
+    }
+
+    [Fact]
+    public async Task the_history_is_paged_in_stream_order()
+    {
+        await ScriptAsync(Host);
+        var page = await Auditor(Host).GetJson($"{ActionUrl}/history?page=2&pageSize=3");
+
+        page["page"].Int().ShouldBe(2);
+        page["pageSize"].Int().ShouldBe(3);
+        page["totalEntries"].Int().ShouldBe(7);
+        page["totalPages"].Int().ShouldBe(3);
+        page["entries"]!.AsArray().Select(e => e!["version"].Int()).ShouldBe([4, 5, 6]);
+
+        var beyond = await Auditor(Host).GetJson($"{ActionUrl}/history?page=4&pageSize=3");
+        beyond["entries"]!.AsArray().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task amendments_leads_milestones_cross_references_and_withdrawal_are_told_in_the_domains_words()
+    {
+        var writer = await Host.PlanWithActionAsync();
+        var action = "/partnerships/orkney/plans/msg-plan/actions/1.1";
+        await writer.Post($"{action}/details", new { description = "Review the workforce plan and leadership needs", measures = "Plan reviewed by the IJB", reason = "Board asked for measures" });
+        await writer.Post($"{action}/leads", new { leads = new[] { new { name = "Sally Shaw", role = "Chief Officer", organisation = "OHAC" } } });
+        await writer.Post($"{action}/milestones", new { description = "Draft to EMT", dueText = "December 2019" });
+        await writer.Post($"{action}/milestones/1/completion", new { });
+        await writer.Post($"{action}/cross-references", new { references = new[] { "3(v)a" } });
+        await writer.Post($"{action}/withdrawal", new { reason = "Superseded by the Remobilisation Plan" });
+
+        var entries = (await Auditor(Host, "orkney").GetJson($"{action}/history"))["entries"]!.AsArray();
+
+        entries.Skip(1).Select(e => e!["what"].Text()).ShouldBe([
+            "Details amended: description, measures",
+            "Leads changed from Bill Troup to Sally Shaw, Chief Officer (OHAC)",
+            "Milestone 1 added: Draft to EMT (due December 2019)",
+            "Milestone 1 completed: Draft to EMT",
+            "Cross-referenced to 3(v)a",
+            "Action withdrawn"
+        ]);
+        entries[1]!["reason"].Text().ShouldBe("Board asked for measures");
+        Change(entries[1]!, "measures")!["before"].ShouldBeNull();
+        Change(entries[1]!, "measures")!["after"].Text().ShouldBe("Plan reviewed by the IJB");
+        Change(entries[4]!, "milestones")!["after"]![0]!["done"]!.GetValue<bool>().ShouldBeTrue();
+        Change(entries[6]!, "closure")!["after"].Text().ShouldBe("Withdrawn");
+        entries[6]!["reason"].Text().ShouldBe("Superseded by the Remobilisation Plan");
+    }
+
+    [Fact]
+    public async Task the_history_of_an_unknown_action_is_not_found()
+    {
+        await ScriptAsync(Host);
+        var response = await Auditor(Host).GetAsync($"/partnerships/{Partnership}/plans/{Plan}/actions/99/history");
+        await response.Problem(404);
+    }
+}
