@@ -29,6 +29,29 @@ public sealed class NationalProjectionTests(LedgerHost host) : LedgerTest(host)
     }
 
     [Fact]
+    public async Task a_hot_cold_daemon_as_deployed_takes_the_lead_and_brings_the_national_views_up_to_the_ledger()
+    {
+        // Deployed hosts run HotCold: a daemon that cannot take its advisory lock retries quietly and never projects (stack.md).
+        await Host.Daemon().PauseAsync();
+        try
+        {
+            await using var deployed = Host.Factory(Host.ConnectionString, "HotCold");
+            _ = deployed.Services;
+            await Host.OnboardAsync("orkney");
+            await Host.ClientFor(Roles.PartnerWriter, "orkney").Rate("orkney", "2.3", "Established", "2019-05-31");
+
+            await Host.NationalViewsCaughtUpAsync();
+
+            var (projection, ledger) = await National.Positions("/national/msg-ratings");
+            (projection, ledger).ShouldBe((2L, 2L));
+        }
+        finally
+        {
+            await Host.Daemon().ResumeAsync();
+        }
+    }
+
+    [Fact]
     public async Task a_view_that_has_not_caught_up_shows_its_lag_in_the_headers_and_the_metric()
     {
         await Host.OnboardAsync("orkney");
