@@ -152,6 +152,8 @@ public static class DeliveryEndpoint
     /// across partnerships. <c>format=csv</c> gives <c>table=partnerships</c> (default) or <c>proposals</c>.
     /// Headers PlanLedger-Projection-Position and PlanLedger-Ledger-Position show how far the view has caught up.
     /// </summary>
+    /// <param name="format">json (default) or csv.</param>
+    /// <param name="table">For CSV: partnerships (default) or proposals.</param>
     [WolverineGet("/national/delivery", Name = "GetNationalDelivery")]
     [Tags("National")]
     [Authorize(Policy = Policies.ReadAcross)]

@@ -143,6 +143,9 @@ public static class MsgRatingsEndpoint
     /// <c>table=matrix</c> (default), <c>proposals</c> or <c>key-features</c>. Headers
     /// PlanLedger-Projection-Position and PlanLedger-Ledger-Position show how far the view has caught up.
     /// </summary>
+    /// <param name="asOf">A date written YYYY-MM-DD: the ratings in force on it. Absent: current ratings.</param>
+    /// <param name="format">json (default) or csv.</param>
+    /// <param name="table">For CSV: matrix (default), proposals or key-features.</param>
     [WolverineGet("/national/msg-ratings", Name = "GetNationalMsgRatings")]
     [Tags("National")]
     [Authorize(Policy = Policies.ReadAcross)]

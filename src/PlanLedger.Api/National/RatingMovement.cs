@@ -86,6 +86,8 @@ public static class RatingMovementEndpoint
     /// <c>table=changes</c> (default) or <c>quarters</c>. Headers PlanLedger-Projection-Position and
     /// PlanLedger-Ledger-Position show how far the view has caught up.
     /// </summary>
+    /// <param name="format">json (default) or csv.</param>
+    /// <param name="table">For CSV: changes (default) or quarters.</param>
     [WolverineGet("/national/rating-movement", Name = "GetNationalRatingMovement")]
     [Tags("National")]
     [Authorize(Policy = Policies.ReadAcross)]

@@ -61,6 +61,13 @@ public static class SlippageEndpoint
     /// one row per action. Headers PlanLedger-Projection-Position and PlanLedger-Ledger-Position show how
     /// far the view has caught up.
     /// </summary>
+    /// <param name="minDays">Least total days slipped, 0 or more (default 0).</param>
+    /// <param name="partnership">Only this partnership's actions (its code, e.g. orkney).</param>
+    /// <param name="proposal">Only actions under a heading about this MSG proposal, e.g. 2.3.</param>
+    /// <param name="keyFeature">Only actions under a heading about a proposal of this MSG key feature, 1 to 6.</param>
+    /// <param name="leadRole">Only actions with a lead whose role contains this text, in any case, e.g. "head of".</param>
+    /// <param name="format">json (default) or csv.</param>
+    /// <param name="table">For CSV: actions (the only table).</param>
     [WolverineGet("/national/slippage", Name = "GetNationalSlippage")]
     [Tags("National")]
     [Authorize(Policy = Policies.ReadAcross)]
