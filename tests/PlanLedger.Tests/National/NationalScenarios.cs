@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using JasperFx.Events.Daemon;
 using Marten.Events;
 using Microsoft.Extensions.DependencyInjection;
 using PlanLedger.Actions;
