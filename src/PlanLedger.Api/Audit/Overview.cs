@@ -10,13 +10,6 @@ using Wolverine.Http;
 
 namespace PlanLedger.Audit;
 
-public sealed record RatingCounts(int NotYetEstablished, int PartlyEstablished, int Established, int Exemplary, int NotRated)
-{
-    public static RatingCounts Of(IReadOnlyCollection<Rating?> ratings) => new(
-        ratings.Count(r => r == Rating.NotYetEstablished), ratings.Count(r => r == Rating.PartlyEstablished),
-        ratings.Count(r => r == Rating.Established), ratings.Count(r => r == Rating.Exemplary), ratings.Count(r => r is null));
-}
-
 /// <summary>The partnership's rating of one locally rated MSG proposal.</summary>
 /// <param name="Movement">The current rating against the first: Up, Down or Unchanged; null when not rated.</param>
 public sealed record ProposalRating(

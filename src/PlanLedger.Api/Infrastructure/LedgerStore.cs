@@ -5,6 +5,7 @@ using JasperFx.Events.Daemon;
 using Marten;
 using Marten.Storage;
 using PlanLedger.Actions;
+using PlanLedger.National;
 using PlanLedger.Partnerships;
 using PlanLedger.Plans;
 using PlanLedger.SelfAssessments;
@@ -66,6 +67,7 @@ public static class LedgerStore
         opts.ConfigureActions();
         opts.ConfigureSelfAssessments();
         opts.ConfigureIdempotency();
+        opts.ConfigureNationalViews();
         return opts;
     }
 }

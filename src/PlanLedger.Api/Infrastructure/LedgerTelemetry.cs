@@ -15,4 +15,8 @@ public static class LedgerTelemetry
 
     public static readonly Counter<long> ChangesRefused =
         Meter.CreateCounter<long>("planledger.changes.refused", description: "Changes refused by a business rule");
+
+    public static readonly Gauge<long> NationalViewLag =
+        Meter.CreateGauge<long>("planledger.national.lag", unit: "{event}",
+            description: "Ledger events a national view does not include yet (ledger position minus projection position), as last read");
 }

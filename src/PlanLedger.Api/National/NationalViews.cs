@@ -1,0 +1,142 @@
+using System.Globalization;
+using JasperFx.Events;
+using JasperFx.Events.Grouping;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Events.Projections;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using PlanLedger.Infrastructure;
+using PlanLedger.Ledger;
+using PlanLedger.Partnerships;
+
+namespace PlanLedger.National;
+
+public static class NationalViewsConfiguration
+{
+    public static void ConfigureNationalViews(this StoreOptions opts)
+    {
+        // Async, not inline: a national view reads every partnership's ledger, so keeping it off the write
+        // path means a partner's return never waits on, or fails because of, a national aggregate. The
+        // price is lag, which every national answer shows in its headers.
+        opts.Projections.Add(new NationalRatingProjection(), ProjectionLifecycle.Async);
+        opts.Projections.Add(new NationalActionProjection(), ProjectionLifecycle.Async);
+        opts.Projections.Add(new NationalPlanProjection(), ProjectionLifecycle.Async);
+
+        // One national table per view, not one slice per tenant: ids carry the partnership instead.
+        opts.Schema.For<NationalRating>().SingleTenanted();
+        opts.Schema.For<NationalAction>().SingleTenanted();
+        opts.Schema.For<NationalPlan>().SingleTenanted();
+    }
+}
+
+/// <summary>How every national projection slices a conjoined ledger into single-tenanted documents.</summary>
+internal static class AcrossPartnerships
+{
+    /// <summary>"{partnership}/{stream key}": a stream key is unique only within its partnership.</summary>
+    public static string KeyFor(IEvent e) => $"{e.TenantId}/{e.StreamKey}";
+
+    public static void Configure<TDoc>(MultiStreamProjection<TDoc, string> projection, string name, Type eventsLike) where TDoc : notnull
+    {
+        projection.Name = name;
+        // The default groups by tenant and writes through that tenant's session, which would give these
+        // single-tenanted documents the wrong tenant; across tenants, the tenant is part of the id.
+        projection.TenancyGrouping = TenancyGrouping.AcrossTenants;
+        projection.Identity<IEvent>(KeyFor);
+        // Every ledger event of the feature (its namespace), so an event type added later is not silently missed.
+        foreach (var type in eventsLike.Assembly.GetTypes()
+                     .Where(t => t.Namespace == eventsLike.Namespace && t.IsClass && typeof(ILedgerEvent).IsAssignableFrom(t)))
+            projection.IncludeType(type);
+    }
+
+    public static async Task<IReadOnlyList<Partnership>> PartnershipsAsync(IQuerySession session, CancellationToken token) =>
+        await session.Query<Partnership>().OrderBy(p => p.Code).ToListAsync(token);
+}
+
+/// <summary>
+/// How far a view has got: the last ledger event it includes (read before the view, so the view holds at
+/// least that much) and the last event recorded in any partnership's ledger.
+/// </summary>
+public sealed record ViewPosition(long Projection, long Ledger)
+{
+    public const string ProjectionHeader = "PlanLedger-Projection-Position";
+    public const string LedgerHeader = "PlanLedger-Ledger-Position";
+
+    public long Lag => Math.Max(0, Ledger - Projection);
+
+    public static async Task<ViewPosition> ReadAsync(IDocumentStore store, IReadOnlyList<string> projections, CancellationToken token)
+    {
+        var schema = store.Options.Events.DatabaseSchemaName;
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(token);
+        await using var command = new NpgsqlCommand($"""
+            select coalesce((select max(seq_id) from {schema}.mt_events), 0),
+                   (select coalesce(min(coalesce(p.last_seq_id, 0)), 0)
+                      from unnest(@shards) as s(name) left join {schema}.mt_event_progression p on p.name = s.name)
+            """, connection);
+        command.Parameters.AddWithValue("shards", projections.Select(p => new ShardName(p).Identity).ToArray());
+        await using var reader = await command.ExecuteReaderAsync(token);
+        await reader.ReadAsync(token);
+        return new ViewPosition(Projection: reader.GetInt64(1), Ledger: reader.GetInt64(0));
+    }
+
+    public void WriteTo(HttpResponse response, string view)
+    {
+        response.Headers[ProjectionHeader] = Projection.ToString(CultureInfo.InvariantCulture);
+        response.Headers[LedgerHeader] = Ledger.ToString(CultureInfo.InvariantCulture);
+        LedgerTelemetry.NationalViewLag.Record(Lag, new KeyValuePair<string, object?>("view", view));
+    }
+}
+
+/// <summary>JSON, or one of the view's tables as CSV.</summary>
+public sealed record NationalOutput(bool Csv, string Table);
+
+/// <summary>Checks a national view's query string; every bad parameter is named in one 400, never a 500.</summary>
+internal sealed class QueryCheck
+{
+    private readonly Dictionary<string, string[]> _errors = new();
+
+    public void Require(bool valid, string parameter, string message)
+    {
+        if (!valid) _errors[parameter] = [message];
+    }
+
+    public DateOnly? Date(string parameter, string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
+        Require(false, parameter, $"'{parameter}' must be a date written YYYY-MM-DD, e.g. 2019-12-31.");
+        return null;
+    }
+
+    /// <summary>format=json (the default) or csv; table picks one of the view's tables for CSV, the first by default.</summary>
+    public NationalOutput Output(string? format, string? table, params string[] tables)
+    {
+        var csv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase);
+        Require(format is null || csv || string.Equals(format, "json", StringComparison.OrdinalIgnoreCase),
+            "format", "'format' must be json or csv.");
+        Require(table is null || tables.Contains(table), "table", $"'table' must be one of: {string.Join(", ", tables)}.");
+        return new NationalOutput(csv, table ?? tables[0]);
+    }
+
+    public IResult? Problem => _errors.Count == 0
+        ? null
+        : Results.Problem(new ValidationProblemDetails(_errors)
+        {
+            Status = 400,
+            Title = "Invalid query",
+            Detail = $"Invalid: {string.Join(", ", _errors.Keys)}",
+            Type = "https://httpstatuses.io/400"
+        });
+}
+
+internal static class NationalAnswer
+{
+    public static IResult Send<T>(HttpContext http, string view, ViewPosition position, NationalOutput output, T body, Func<string, CsvTable> tables)
+    {
+        position.WriteTo(http.Response, view);
+        if (!output.Csv) return Results.Json(body);
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{view}-{output.Table}.csv\"";
+        return Results.Text(Csv.Write(tables(output.Table)), Csv.ContentType);
+    }
+}

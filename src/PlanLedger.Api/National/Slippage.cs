@@ -1,0 +1,106 @@
+using Marten;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using PlanLedger.Framework;
+using PlanLedger.Ledger;
+using PlanLedger.Partnerships;
+using PlanLedger.Security;
+using Wolverine.Http;
+
+namespace PlanLedger.National;
+
+/// <summary>An action whose timescale slipped: where it sits, who leads it, its targets then and now, and every slip.</summary>
+public sealed record SlippedAction(
+    string Partnership,
+    string Plan,
+    string Action,
+    string Heading,
+    string? Proposal,
+    int? KeyFeature,
+    string Description,
+    IReadOnlyList<Lead> Leads,
+    DeliveryStatus? Status,
+    ActionClosure Closure,
+    Timescale? OriginalTimescale,
+    Timescale? Timescale,
+    int Slips,
+    int DaysSlipped,
+    IReadOnlyList<Slip> SlipHistory);
+
+/// <summary>Slipped actions across partnerships, most days slipped first, with the filters that chose them.</summary>
+public sealed record SlippageView(
+    int MinDays,
+    string? Partnership,
+    string? Proposal,
+    int? KeyFeature,
+    string? LeadRole,
+    IReadOnlyList<SlippedAction> Actions)
+{
+    public CsvTable Table(string name) => new(
+        ["partnership", "plan", "action", "heading", "proposal", "keyFeature", "description", "leads", "status", "closure",
+         "originalTimescale", "originalTarget", "timescale", "target", "slips", "daysSlipped", "lastSlipReason"],
+        Actions.Select(a => (IReadOnlyList<object?>)
+        [
+            a.Partnership, a.Plan, a.Action, a.Heading, a.Proposal, a.KeyFeature, a.Description,
+            string.Join("; ", a.Leads.Select(l => l.ToString())), a.Status, a.Closure,
+            a.OriginalTimescale?.Text, a.OriginalTimescale?.Target, a.Timescale?.Text, a.Timescale?.Target,
+            a.Slips, a.DaysSlipped, a.SlipHistory.LastOrDefault()?.Reason
+        ]));
+
+    public static readonly string[] Tables = ["actions"];
+}
+
+public static class SlippageEndpoint
+{
+    public const string View = "slippage";
+
+    /// <summary>
+    /// Actions across partnerships whose timescales slipped by at least <c>minDays</c> in total (default 0:
+    /// every slipped action), optionally only one partnership's, those under one MSG proposal or key
+    /// feature, or those with a lead whose role contains <c>leadRole</c> (any case). <c>format=csv</c> gives
+    /// one row per action. Headers PlanLedger-Projection-Position and PlanLedger-Ledger-Position show how
+    /// far the view has caught up.
+    /// </summary>
+    /// <param name="minDays">Least total days slipped, 0 or more (default 0).</param>
+    /// <param name="partnership">Only this partnership's actions (its code, e.g. orkney).</param>
+    /// <param name="proposal">Only actions under a heading about this MSG proposal, e.g. 2.3.</param>
+    /// <param name="keyFeature">Only actions under a heading about a proposal of this MSG key feature, 1 to 6.</param>
+    /// <param name="leadRole">Only actions with a lead whose role contains this text, in any case, e.g. "head of".</param>
+    /// <param name="format">json (default) or csv.</param>
+    /// <param name="table">For CSV: actions (the only table).</param>
+    [WolverineGet("/national/slippage", Name = "GetNationalSlippage")]
+    [Tags("National")]
+    [Authorize(Policy = Policies.ReadAcross)]
+    [ProducesResponseType<SlippageView>(200, "application/json", "text/csv")]
+    [ProducesResponseType<ProblemDetails>(400)]
+    public static async Task<IResult> Get(int? minDays, string? partnership, string? proposal, int? keyFeature, string? leadRole,
+        string? format, string? table, IDocumentStore store, MsgFramework framework, PartnershipDirectory directory, HttpContext http)
+    {
+        var check = new QueryCheck();
+        check.Require(minDays is null or >= 0, nameof(minDays), "'minDays' must be 0 or more.");
+        check.Require(proposal is null || framework.Find(proposal) is not null, nameof(proposal), "'proposal' must be an MSG proposal number from 1.1 to 6.3.");
+        check.Require(keyFeature is null || framework.KeyFeatures.Any(k => k.Number == keyFeature), nameof(keyFeature), "'keyFeature' must be an MSG key feature from 1 to 6.");
+        check.Require(leadRole is null || (leadRole.Length is > 0 and <= Limits.Name), nameof(leadRole), $"'leadRole' must hold 1 to {Limits.Name} characters.");
+        check.Require(partnership is null || (partnership.Length <= Limits.Reference && await directory.ExistsAsync(partnership, http.RequestAborted)),
+            nameof(partnership), "'partnership' must be the code of an onboarded partnership.");
+        var output = check.Output(format, table, SlippageView.Tables);
+        if (check.Problem is { } problem) return problem;
+
+        var position = await ViewPosition.ReadAsync(store, LocatedAction.Projections, http.RequestAborted);
+        await using var session = store.QuerySession();
+        var actions = await LocatedAction.LoadAsync(session, framework, http.RequestAborted);
+        var slipped = actions
+            .Where(a => a.Action.Slips > 0 && a.Action.DaysSlipped >= (minDays ?? 0))
+            .Where(a => partnership is null || a.National.Partnership == partnership)
+            .Where(a => proposal is null || a.Proposal == proposal)
+            .Where(a => keyFeature is null || a.KeyFeature == keyFeature)
+            .Where(a => leadRole is null || a.Action.Leads.Any(l => l.Role?.Contains(leadRole, StringComparison.OrdinalIgnoreCase) == true))
+            .OrderByDescending(a => a.Action.DaysSlipped).ThenBy(a => a.National.Partnership).ThenBy(a => a.Action.Plan).ThenBy(a => a.Action.Reference)
+            .Select(a => new SlippedAction(a.National.Partnership, a.Action.Plan, a.Action.Reference, a.Action.Heading, a.Proposal, a.KeyFeature,
+                a.Action.Description, a.Action.Leads, a.Action.Status, a.Action.Closure, a.Action.OriginalTimescale, a.Action.Timescale,
+                a.Action.Slips, a.Action.DaysSlipped, a.National.SlipHistory))
+            .ToList();
+        var view = new SlippageView(minDays ?? 0, partnership, proposal, keyFeature, leadRole, slipped);
+        return NationalAnswer.Send(http, View, position, output, view, view.Table);
+    }
+}
