@@ -34,7 +34,7 @@ public static class Database
         {
             var max = (long)(await new NpgsqlCommand($"select coalesce(max(seq_id), 0) from {LedgerStore.Schema}.mt_events", connection).ExecuteScalarAsync())!;
             var behind = new List<(string, long)>();
-            await using (var reader = await new NpgsqlCommand($"select name, last_seq_id from {LedgerStore.Schema}.mt_event_progression where name <> 'HighWaterMark' and name not like 'HighWaterMark%'", connection).ExecuteReaderAsync())
+            await using (var reader = await new NpgsqlCommand($"select name, last_seq_id from {LedgerStore.Schema}.mt_event_progression where name like '%:%'", connection).ExecuteReaderAsync())
                 while (await reader.ReadAsync()) behind.Add((reader.GetString(0), reader.GetInt64(1)));
             if (behind.Count > 0 && behind.All(b => b.Item2 >= max)) return clock.Elapsed;
             await Task.Delay(200);

@@ -37,6 +37,19 @@ await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
 var provenance = new Provenance(new DateOnly(2020, 11, 30), DateTimeOffset.UtcNow, "bench", "bench", null);
 var statusEvent = new ActionStatusChanged(DeliveryStatus.Amber, DeliveryStatus.Green, "Progressing as planned", provenance);
 
+if (args.Contains("--probe"))
+{
+    for (var i = 0; i < 30; i++)
+    {
+        var t = Stopwatch.StartNew();
+        await using var session = store.LightweightSession("bench-probe");
+        session.Events.Append("action/probe/1", statusEvent);
+        await session.SaveChangesAsync();
+        Console.WriteLine($"append {i}: {t.Elapsed.TotalMilliseconds:F1} ms");
+    }
+    return 0;
+}
+
 Console.WriteLine("1. The limit: raw PostgreSQL single-row insert commits");
 var eventJson = JsonSerializer.Serialize(statusEvent, json);
 await using (var setup = new NpgsqlConnection(db))

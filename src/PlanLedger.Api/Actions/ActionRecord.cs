@@ -121,6 +121,26 @@ public sealed record LatestUpdate(string Period, string Narrative, string? NextS
 /// <summary>Current state of every action, kept inline so a write's answer and its ETag are the state a read returns.</summary>
 public partial class ActionProjection : SingleStreamProjection<ActionRecord, string>
 {
+    // Declaring the events lets Marten skip this projection for other streams: without it every
+    // inline projection loads its document for every stream a session appends to.
+    public ActionProjection()
+    {
+        IncludeType<ActionAdded>();
+        IncludeType<ActionDetailsAmended>();
+        IncludeType<ActionLeadsChanged>();
+        IncludeType<ActionStatusChanged>();
+        IncludeType<ProgressUpdateRecorded>();
+        IncludeType<TimescaleSet>();
+        IncludeType<TimescaleSlipped>();
+        IncludeType<TimescaleBroughtForward>();
+        IncludeType<MilestoneAdded>();
+        IncludeType<MilestoneCompleted>();
+        IncludeType<ActionCrossReferenced>();
+        IncludeType<ActionCompleted>();
+        IncludeType<ActionWithdrawn>();
+        IncludeType<ActionSuperseded>();
+    }
+
     public override ActionRecord? Evolve(ActionRecord? snapshot, string id, IEvent e) =>
         ActionRecord.Fold(snapshot, id, e.Data) is { } next ? next with { Version = (int)e.Version } : snapshot;
 }

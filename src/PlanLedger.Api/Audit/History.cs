@@ -76,27 +76,35 @@ public static class History
         Func<object, T?, T?, IReadOnlyList<FieldChange>, Telling> tell,
         Paging paging) where T : class, new()
     {
-        var entries = new List<HistoryEntry>(events.Count);
+        var first = (paging.Page - 1) * paging.PageSize;
+        var entries = new List<HistoryEntry>(Math.Min(paging.PageSize, events.Count));
         T? state = null;
         var blank = JsonSerializer.SerializeToNode(new T(), Json)!.AsObject();
-        foreach (var e in events)
+        JsonObject? before = null;
+        for (var i = 0; i < events.Count && i < first + paging.PageSize; i++)
         {
+            var e = events[i];
             var next = fold(state, stream, e.Data);
-            var changes = Diff(state is null ? null : JsonSerializer.SerializeToNode(state, Json)!.AsObject(),
-                next is null ? null : JsonSerializer.SerializeToNode(next, Json)!.AsObject(), blank);
-            var telling = tell(e.Data, state, next, changes);
-            var p = (e.Data as ILedgerEvent)?.Provenance;
-            entries.Add(new HistoryEntry(
-                (int)e.Version, telling.What, e.Data.GetType().Name,
-                p?.EffectiveOn ?? DateOnly.FromDateTime(e.Timestamp.UtcDateTime), p?.RecordedAt ?? e.Timestamp,
-                p?.RecordedBy ?? "", p?.SourceSystem ?? "", p?.CorrelationId, ReasonOf(e.Data), telling.Direction,
-                p is not null && p.EffectiveOn < DateOnly.FromDateTime(p.RecordedAt.UtcDateTime),
-                changes));
+            // Only the requested page is told and diffed; earlier events are just folded.
+            if (i >= first)
+            {
+                before ??= state is null ? null : JsonSerializer.SerializeToNode(state, Json)!.AsObject();
+                var after = next is null ? null : JsonSerializer.SerializeToNode(next, Json)!.AsObject();
+                var changes = Diff(before, after, blank);
+                var telling = tell(e.Data, state, next, changes);
+                var p = (e.Data as ILedgerEvent)?.Provenance;
+                entries.Add(new HistoryEntry(
+                    (int)e.Version, telling.What, e.Data.GetType().Name,
+                    p?.EffectiveOn ?? DateOnly.FromDateTime(e.Timestamp.UtcDateTime), p?.RecordedAt ?? e.Timestamp,
+                    p?.RecordedBy ?? "", p?.SourceSystem ?? "", p?.CorrelationId, ReasonOf(e.Data), telling.Direction,
+                    p is not null && p.EffectiveOn < DateOnly.FromDateTime(p.RecordedAt.UtcDateTime),
+                    changes));
+                before = after ?? before;
+            }
             state = next ?? state;
         }
-        var pages = (int)Math.Ceiling(entries.Count / (double)paging.PageSize);
-        return new HistoryPage(stream, paging.Page, paging.PageSize, entries.Count, pages,
-            entries.Skip((paging.Page - 1) * paging.PageSize).Take(paging.PageSize).ToList());
+        var pages = (int)Math.Ceiling(events.Count / (double)paging.PageSize);
+        return new HistoryPage(stream, paging.Page, paging.PageSize, events.Count, pages, entries);
     }
 
     /// <summary>Fields whose value differs; a new record lists what it was created with (before is null).</summary>

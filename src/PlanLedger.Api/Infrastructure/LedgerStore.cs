@@ -47,7 +47,9 @@ public static class LedgerStore
     public static StoreOptions Options(string connectionString)
     {
         var opts = new StoreOptions();
-        opts.Connection(connectionString);
+        // Marten opens a pooled connection per query outside a transaction; skipping the reset
+        // (DISCARD ALL) on each return saves a round trip per query. We set no session state.
+        opts.Connection(new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString);
         opts.DatabaseSchemaName = Schema;
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);

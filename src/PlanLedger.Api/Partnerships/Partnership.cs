@@ -32,6 +32,13 @@ public sealed record Partnership
 
 public partial class PartnershipProjection : SingleStreamProjection<Partnership, string>
 {
+    // Declaring the events lets Marten skip this projection for other streams: without it every
+    // inline projection loads its document for every stream a session appends to.
+    public PartnershipProjection()
+    {
+        IncludeType<PartnershipOnboarded>();
+    }
+
     public override Partnership? Evolve(Partnership? snapshot, string id, IEvent e) => e.Data switch
     {
         PartnershipOnboarded o => new Partnership

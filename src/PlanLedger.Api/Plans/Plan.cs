@@ -79,6 +79,16 @@ public sealed record PlanRecord
 
 public partial class PlanProjection : SingleStreamProjection<PlanRecord, string>
 {
+    // Declaring the events lets Marten skip this projection for other streams: without it every
+    // inline projection loads its document for every stream a session appends to.
+    public PlanProjection()
+    {
+        IncludeType<PlanRegistered>();
+        IncludeType<PlanApproved>();
+        IncludeType<PlanSuperseded>();
+        IncludeType<HeadingAdded>();
+    }
+
     public override PlanRecord? Evolve(PlanRecord? snapshot, string id, IEvent e) =>
         PlanRecord.Fold(snapshot, id, e.Data) is { } next ? next with { Version = (int)e.Version } : snapshot;
 }

@@ -66,6 +66,14 @@ public sealed record SelfAssessment
 
 public partial class SelfAssessmentProjection : SingleStreamProjection<SelfAssessment, string>
 {
+    // Declaring the events lets Marten skip this projection for other streams: without it every
+    // inline projection loads its document for every stream a session appends to.
+    public SelfAssessmentProjection()
+    {
+        IncludeType<RatingRecorded>();
+        IncludeType<RatingRevised>();
+    }
+
     public override SelfAssessment? Evolve(SelfAssessment? snapshot, string id, IEvent e) =>
         SelfAssessment.Fold(snapshot, id, e.Data) is { } next ? next with { Version = (int)e.Version } : snapshot;
 }
