@@ -88,7 +88,7 @@ public static class SlippageEndpoint
 
         var position = await ViewPosition.ReadAsync(store, LocatedAction.Projections, http.RequestAborted);
         await using var session = store.QuerySession();
-        var actions = await LocatedAction.LoadAsync(session, framework, http.RequestAborted);
+        var actions = await LocatedAction.LoadSlippedAsync(session, framework, http.RequestAborted);
         var slipped = actions
             .Where(a => a.Action.Slips > 0 && a.Action.DaysSlipped >= (minDays ?? 0))
             .Where(a => partnership is null || a.National.Partnership == partnership)
