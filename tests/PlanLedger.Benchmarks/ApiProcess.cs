@@ -8,6 +8,7 @@ public sealed class ApiProcess : IAsyncDisposable
     private readonly Process _process;
     public string Url { get; }
     public TimeSpan ColdStart { get; private set; }
+    public int ProcessId => _process.Id;
 
     private ApiProcess(Process process, string url) { _process = process; Url = url; }
 

@@ -23,7 +23,16 @@ public static class ServiceDefaults
             o.UseUtcTimestamp = true;
         });
 
+        // With no collector to send to, recording spans and metrics would only cost every request.
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        if (otlp || builder.Configuration.GetValue("Ledger:Telemetry", false)) AddTelemetry(builder, otlp);
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseReadiness>("postgresql", tags: ["ready"]);
+        return builder;
+    }
+
+    private static void AddTelemetry(WebApplicationBuilder builder, bool otlp)
+    {
         builder.Logging.AddOpenTelemetry(o =>
         {
             o.IncludeFormattedMessage = true;
@@ -49,11 +58,6 @@ public static class ServiceDefaults
                     .AddMeter("Npgsql", "Marten", "Wolverine", LedgerTelemetry.SourceName);
                 if (otlp) m.AddOtlpExporter();
             });
-
-        builder.Services.AddHealthChecks()
-            .AddCheck<DatabaseReadiness>("postgresql", tags: ["ready"]);
-
-        return builder;
     }
 
     public static WebApplication MapServiceDefaults(this WebApplication app)
