@@ -82,6 +82,13 @@ public sealed record ReturnItemResult(int Index, string Action, string Outcome, 
 
 public static class PostReturnEndpoint
 {
+    /// <summary>An action the return changes: its state so far, the version it was read at, the events to append.</summary>
+    private sealed record Pending(ActionRecord State, int ReadAt, bool IsNew)
+    {
+        public ActionRecord State { get; set; } = State;
+        public List<ILedgerEvent> Events { get; } = [];
+    }
+
     [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/returns", Name = "PostReturn")]
     [Tags("Returns")]
     [ProducesResponseType<Written<ReturnResult>>(200)]
@@ -94,7 +101,11 @@ public static class PostReturnEndpoint
     private static async Task<WriteOutcome> Apply(IDocumentSession session, string partnershipId, string plan, PostReturn command, LedgerWrites writes)
     {
         var results = new List<ReturnItemResult>();
-        var streams = new Dictionary<string, (IEventStream<ActionRecord>? Stream, ActionRecord? State)>();
+        // One query loads every existing action the return names; the events are appended at the end with
+        // the version each action was read at, so a concurrent change to any of them still fails the return.
+        var keys = command.Items.Where(i => i.NewAction is null).Select(i => ActionRecord.KeyFor(plan, i.Action)).Distinct().ToArray();
+        var loaded = keys.Length == 0 ? [] : await session.LoadManyAsync<ActionRecord>(keys);
+        var streams = loaded.ToDictionary(a => a.Id, a => new Pending(a, a.Version, IsNew: false));
         var total = 0;
 
         for (var index = 0; index < command.Items.Count; index++)
@@ -110,7 +121,7 @@ public static class PostReturnEndpoint
                 switch (outcome)
                 {
                     case WriteOutcome.Appended appended:
-                        streams[key] = (null, (ActionRecord)appended.Resource);
+                        streams[key] = new Pending((ActionRecord)appended.Resource, 1, IsNew: true);
                         events++;
                         break;
                     case WriteOutcome.Refused refused:
@@ -120,34 +131,32 @@ public static class PostReturnEndpoint
             }
 
             if (problem is null && !streams.ContainsKey(key))
-            {
-                var stream = await session.Events.FetchForWriting<ActionRecord>(key);
-                streams[key] = (stream, stream.Aggregate);
-            }
-
-            if (problem is null && streams[key].State is null)
                 problem = Problems.Of(404, "Not found", $"Action '{item.Action}' of plan '{plan}' was not found in this partnership's ledger.", $"items[{index}].action");
 
             if (problem is null)
             {
-                var (stream, state) = streams[key];
+                var pending = streams[key];
                 foreach (var change in item.Changes())
                 {
-                    var decision = ActionChanges.Decide(state!, change, writes.ProvenanceFor(change, command.EffectiveOn));
+                    var decision = ActionChanges.Decide(pending.State, change, writes.ProvenanceFor(change, command.EffectiveOn));
                     if (decision.Refusal is not null) { problem = decision.Refusal.Problem; break; }
-                    if (decision.Events.Count == 0) continue;
-                    if (stream is null) session.Events.Append(key, decision.Events.Cast<object>().ToArray());
-                    else stream.AppendMany(decision.Events);
-                    state = decision.State;
+                    pending.Events.AddRange(decision.Events);
+                    pending.State = decision.State;
                     events += decision.Events.Count;
                 }
-                streams[key] = (stream, state);
             }
 
             total += events;
             results.Add(problem is null
-                ? new ReturnItemResult(index, item.Action, events == 0 ? "Unchanged" : "Appended", events, streams[key].State?.Version, null)
+                ? new ReturnItemResult(index, item.Action, events == 0 ? "Unchanged" : "Appended", events, streams[key].State.Version, null)
                 : new ReturnItemResult(index, item.Action, "Refused", 0, null, problem));
+        }
+
+        foreach (var (key, pending) in streams.Where(s => s.Value.Events.Count > 0))
+        {
+            var appended = pending.Events.Cast<object>().ToArray();
+            if (pending.IsNew) session.Events.Append(key, appended);
+            else session.Events.Append(key, pending.ReadAt + appended.Length, appended);
         }
 
         var result = new ReturnResult(command.Period, total, results);

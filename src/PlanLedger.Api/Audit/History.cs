@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using JasperFx.Events;
 using PlanLedger.Infrastructure;
 using PlanLedger.Ledger;
@@ -64,7 +63,8 @@ public sealed record Paging(int Page, int PageSize)
 /// </summary>
 public static class History
 {
-    private static readonly JsonSerializerOptions Json = LedgerHttp.Configure(new JsonSerializerOptions());
+    private static readonly JsonSerializerOptions Json =
+        LedgerHttp.Configure(new JsonSerializerOptions { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() });
 
     // Bookkeeping every entry carries in its own fields.
     private static readonly HashSet<string> NotChanges = ["id", "version", "effectiveOn", "recordedAt"];
@@ -78,9 +78,8 @@ public static class History
     {
         var first = (paging.Page - 1) * paging.PageSize;
         var entries = new List<HistoryEntry>(Math.Min(paging.PageSize, events.Count));
+        var blank = new T();
         T? state = null;
-        var blank = JsonSerializer.SerializeToNode(new T(), Json)!.AsObject();
-        JsonObject? before = null;
         for (var i = 0; i < events.Count && i < first + paging.PageSize; i++)
         {
             var e = events[i];
@@ -88,9 +87,7 @@ public static class History
             // Only the requested page is told and diffed; earlier events are just folded.
             if (i >= first)
             {
-                before ??= state is null ? null : JsonSerializer.SerializeToNode(state, Json)!.AsObject();
-                var after = next is null ? null : JsonSerializer.SerializeToNode(next, Json)!.AsObject();
-                var changes = Diff(before, after, blank);
+                var changes = next is null ? [] : Fields<T>.Diff(state, next, blank);
                 var telling = tell(e.Data, state, next, changes);
                 var p = (e.Data as ILedgerEvent)?.Provenance;
                 entries.Add(new HistoryEntry(
@@ -99,7 +96,6 @@ public static class History
                     p?.RecordedBy ?? "", p?.SourceSystem ?? "", p?.CorrelationId, ReasonOf(e.Data), telling.Direction,
                     p is not null && p.EffectiveOn < DateOnly.FromDateTime(p.RecordedAt.UtcDateTime),
                     changes));
-                before = after ?? before;
             }
             state = next ?? state;
         }
@@ -107,22 +103,39 @@ public static class History
         return new HistoryPage(stream, paging.Page, paging.PageSize, events.Count, pages, entries);
     }
 
-    /// <summary>Fields whose value differs; a new record lists what it was created with (before is null).</summary>
-    private static List<FieldChange> Diff(JsonObject? before, JsonObject? after, JsonObject blank)
+    /// <summary>
+    /// The record's fields as the API shows them (its JSON properties), compared value by value. The folds
+    /// keep a list's instance when it does not change, so unchanged lists compare equal at once.
+    /// </summary>
+    private static class Fields<T>
     {
-        var changes = new List<FieldChange>();
-        if (after is null) return changes;
-        foreach (var (field, value) in after)
-        {
-            if (NotChanges.Contains(field)) continue;
-            var old = before is null ? blank[field] : before[field];
-            if (JsonNode.DeepEquals(old, value)) continue;
-            changes.Add(new FieldChange(field, before is null ? null : Element(old), Element(value)));
-        }
-        return changes;
-    }
+        private static readonly (string Name, Func<T, object?> Read)[] All =
+            Json.GetTypeInfo(typeof(T)).Properties
+                .Where(p => p.Get is not null && !NotChanges.Contains(p.Name))
+                .Select(p => (p.Name, (Func<T, object?>)(x => p.Get!(x!))))
+                .ToArray();
 
-    private static JsonElement? Element(JsonNode? node) => node is null ? null : JsonSerializer.SerializeToElement(node, Json);
+        /// <summary>Fields whose value differs; a new record lists what it was created with (before is null).</summary>
+        public static List<FieldChange> Diff(T? before, T after, T blank)
+        {
+            var changes = new List<FieldChange>();
+            foreach (var (name, read) in All)
+            {
+                var old = read(before ?? blank);
+                var now = read(after);
+                if (Same(old, now)) continue;
+                changes.Add(new FieldChange(name, before is null ? null : Element(old), Element(now)));
+            }
+            return changes;
+        }
+
+        private static bool Same(object? a, object? b) =>
+            ReferenceEquals(a, b) || Equals(a, b)
+            || (a is System.Collections.IEnumerable x && b is System.Collections.IEnumerable y && a is not string
+                && x.Cast<object?>().SequenceEqual(y.Cast<object?>()));
+
+        private static JsonElement? Element(object? value) => value is null ? null : JsonSerializer.SerializeToElement(value, value.GetType(), Json);
+    }
 
     // Every event that carries a reason names it Reason.
     private static string? ReasonOf(object data) => data.GetType().GetProperty("Reason")?.GetValue(data) as string;

@@ -33,6 +33,7 @@ public static class LedgerHttp
         builder.Services.AddValidatorsFromAssemblyContaining<LedgerWrites>(ServiceLifetime.Singleton, includeInternalTypes: true);
         builder.Services.AddSingleton(MsgFramework.Current);
         builder.Services.AddSingleton<PartnershipDirectory>();
+        builder.Services.AddSingleton<National.NationalViewCache<National.DeliveryView>>();
         builder.Services.AddScoped<LedgerWrites>();
         builder.Services.AddScoped<ActionChanges>();
         builder.Services.AddScoped<PlanChanges>();

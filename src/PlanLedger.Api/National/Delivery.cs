@@ -16,6 +16,7 @@ namespace PlanLedger.National;
 public sealed record Slip(DateOnly EffectiveOn, Timescale From, Timescale To, int DaysSlipped, string Reason);
 
 /// <summary>A partnership's action, as the national views hold it: the partnership's own state and its slips.</summary>
+[FigureIndex]
 public sealed record NationalAction
 {
     /// <summary>"{partnership}/action/{plan}/{reference}".</summary>
@@ -35,6 +36,23 @@ public sealed record NationalAction
     [Figure] public int Slips => Action.Slips;
     [Figure] public int DaysSlipped => Action.DaysSlipped;
     [Figure] public bool CompletedByOriginalTarget => Action.CompletedByOriginalTarget;
+}
+
+/// <summary>One index holding every figure column, so the delivery sums are read from the index alone.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class FigureIndexAttribute : Marten.Schema.MartenAttribute
+{
+    public override void Modify(Marten.Schema.DocumentMapping mapping)
+    {
+        string C(string member) => FigureAttribute.ColumnFor(member);
+        var index = mapping.AddIndex(C(nameof(NationalAction.Partnership)), C(nameof(NationalAction.Plan)), C(nameof(NationalAction.Heading)));
+        index.Name = "mt_doc_nationalaction_figures";
+        index.IncludeColumns =
+        [
+            C(nameof(NationalAction.Status)), C(nameof(NationalAction.Closure)), C(nameof(NationalAction.Target)),
+            C(nameof(NationalAction.Slips)), C(nameof(NationalAction.DaysSlipped)), C(nameof(NationalAction.CompletedByOriginalTarget))
+        ];
+    }
 }
 
 /// <summary>Copies a member into a column of its own (named in snake case), without an index of its own.</summary>
@@ -236,7 +254,8 @@ public static class DeliveryEndpoint
     [Authorize(Policy = Policies.ReadAcross)]
     [ProducesResponseType<DeliveryView>(200, "application/json", "text/csv")]
     [ProducesResponseType<ProblemDetails>(400)]
-    public static async Task<IResult> Get(string? format, string? table, IDocumentStore store, MsgFramework framework, TimeProvider clock, HttpContext http)
+    public static async Task<IResult> Get(string? format, string? table, IDocumentStore store, MsgFramework framework, TimeProvider clock,
+        NationalViewCache<DeliveryView> cache, HttpContext http)
     {
         var check = new QueryCheck();
         var output = check.Output(format, table, DeliveryView.Tables);
@@ -244,22 +263,27 @@ public static class DeliveryEndpoint
 
         var position = await ViewPosition.ReadAsync(store, LocatedAction.Projections, http.RequestAborted);
         await using var session = store.QuerySession();
-        var partnerships = await AcrossPartnerships.PartnershipsAsync(session, http.RequestAborted);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var proposals = await HeadingProposals.LoadAsync(session, http.RequestAborted);
-        var headings = await DeliveryFigures.ByHeadingAsync(session, today, http.RequestAborted);
+        var view = await cache.GetAsync((position, today), () => Compute(session, framework, today, http.RequestAborted));
+        return NationalAnswer.Send(http, View, position, output, view, view.Table);
+    }
+
+    private static async Task<DeliveryView> Compute(IQuerySession session, MsgFramework framework, DateOnly today, CancellationToken token)
+    {
+        var partnerships = await AcrossPartnerships.PartnershipsAsync(session, token);
+        var proposals = await HeadingProposals.LoadAsync(session, token);
+        var headings = await DeliveryFigures.ByHeadingAsync(session, today, token);
 
         var byPartnership = headings.ToLookup(h => h.Where.Partnership, h => h.Figures);
         var byProposal = headings
             .Select(h => (Proposal: proposals.Of(h.Where.Partnership, h.Where.Plan, h.Where.Heading), h.Where.Partnership, h.Figures))
             .Where(h => h.Proposal is not null)
             .ToLookup(h => h.Proposal!);
-        var view = new DeliveryView(
+        return new DeliveryView(
             today,
             partnerships.Select(p => new PartnershipDelivery(p.Code, p.Name, DeliveryFigures.Sum(byPartnership[p.Code]))).ToList(),
             framework.Proposals.Select(p => new ProposalDelivery(p.Number, p.KeyFeature,
                 byProposal[p.Number].Where(h => h.Figures.Actions > 0).Select(h => h.Partnership).Distinct().Count(),
                 DeliveryFigures.Sum(byProposal[p.Number].Select(h => h.Figures)))).ToList());
-        return NationalAnswer.Send(http, View, position, output, view, view.Table);
     }
 }

@@ -57,7 +57,8 @@ internal static class AcrossPartnerships
 /// How far a view has got: the last ledger event it includes (read before the view, so the view holds at
 /// least that much) and the last event recorded in any partnership's ledger.
 /// </summary>
-public sealed record ViewPosition(long Projection, long Ledger)
+/// <param name="Updated">When the daemon last wrote the view's progress: a rebuild changes it even where the positions end equal.</param>
+public sealed record ViewPosition(long Projection, long Ledger, DateTimeOffset? Updated = null)
 {
     public const string ProjectionHeader = "PlanLedger-Projection-Position";
     public const string LedgerHeader = "PlanLedger-Ledger-Position";
@@ -72,12 +73,14 @@ public sealed record ViewPosition(long Projection, long Ledger)
         await using var command = new NpgsqlCommand($"""
             select coalesce((select max(seq_id) from {schema}.mt_events), 0),
                    (select coalesce(min(coalesce(p.last_seq_id, 0)), 0)
-                      from unnest(@shards) as s(name) left join {schema}.mt_event_progression p on p.name = s.name)
+                      from unnest(@shards) as s(name) left join {schema}.mt_event_progression p on p.name = s.name),
+                   (select max(p.last_updated) from {schema}.mt_event_progression p where p.name = any(@shards))
             """, connection);
         command.Parameters.AddWithValue("shards", projections.Select(p => new ShardName(p).Identity).ToArray());
         await using var reader = await command.ExecuteReaderAsync(token);
         await reader.ReadAsync(token);
-        return new ViewPosition(Projection: reader.GetInt64(1), Ledger: reader.GetInt64(0));
+        return new ViewPosition(Projection: reader.GetInt64(1), Ledger: reader.GetInt64(0),
+            Updated: reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2));
     }
 
     public void WriteTo(HttpResponse response, string view)
@@ -85,6 +88,26 @@ public sealed record ViewPosition(long Projection, long Ledger)
         response.Headers[ProjectionHeader] = Projection.ToString(CultureInfo.InvariantCulture);
         response.Headers[LedgerHeader] = Ledger.ToString(CultureInfo.InvariantCulture);
         LedgerTelemetry.NationalViewLag.Record(Lag, new KeyValuePair<string, object?>("view", view));
+    }
+}
+
+/// <summary>
+/// The last answer of a national view, kept until the ledger moves: a view is a pure function of the
+/// events it includes and of the date, so an answer for the same positions and date is the same answer.
+/// Reads of a quiet ledger cost one position query; the first read after any change recomputes.
+/// </summary>
+public sealed class NationalViewCache<T> where T : class
+{
+    private sealed record Entry(ViewPosition Position, DateOnly Today, T View);
+
+    private volatile Entry? _last;
+
+    public async Task<T> GetAsync((ViewPosition Position, DateOnly Today) key, Func<Task<T>> compute)
+    {
+        if (_last is { } last && last.Position == key.Position && last.Today == key.Today) return last.View;
+        var view = await compute();
+        _last = new Entry(key.Position, key.Today, view);
+        return view;
     }
 }
 
