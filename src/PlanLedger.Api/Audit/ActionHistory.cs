@@ -21,14 +21,13 @@ public static class ActionHistoryEndpoint
     [ProducesResponseType<HistoryPage>(200)]
     [ProducesResponseType<ProblemDetails>(400)]
     [ProducesResponseType<ProblemDetails>(404)]
-    public static async Task<IResult> Get(string partnershipId, string plan, string action, int? page, int? pageSize, IDocumentStore store, HttpContext http)
+    public static async Task<IResult> Get(string partnershipId, string plan, string action, int? page, int? pageSize, IDocumentStore store,
+        HistoryCache cache, HttpContext http)
     {
         if (Paging.Read(page, pageSize, out var problem) is not { } paging) return problem!;
         await using var session = store.QuerySession(http.Partnership());
-        var key = ActionRecord.KeyFor(plan, action);
-        var events = await session.Events.FetchStreamAsync(key, token: http.RequestAborted);
-        if (events.Count == 0) return Problems.NotFound($"Action '{action}' of plan '{plan}'");
-        return Results.Json(History.Page<ActionRecord>(key, events, ActionRecord.Fold, Tell, paging));
+        var history = await History.ReadAsync<ActionRecord>(session, cache, ActionRecord.KeyFor(plan, action), ActionRecord.Fold, Tell, paging, http.RequestAborted);
+        return history is null ? Problems.NotFound($"Action '{action}' of plan '{plan}'") : Results.Json(history);
     }
 
     public static Telling Tell(object e, ActionRecord? before, ActionRecord? after, IReadOnlyList<FieldChange> changes) => new(e switch

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using JasperFx.Events;
+using Marten;
+using Microsoft.Extensions.Caching.Memory;
 using PlanLedger.Infrastructure;
 using PlanLedger.Ledger;
 
@@ -69,38 +71,58 @@ public static class History
     // Bookkeeping every entry carries in its own fields.
     private static readonly HashSet<string> NotChanges = ["id", "version", "effectiveOn", "recordedAt"];
 
-    public static HistoryPage Page<T>(
+    /// <summary>
+    /// A page of a stream's history, or null when the stream does not exist. A stream's history up to a
+    /// version never changes, so the told entries are kept per (partnership, stream, version): an auditor
+    /// paging through a long history folds it once, and a read costs one query for the stream's version.
+    /// </summary>
+    public static async Task<HistoryPage?> ReadAsync<T>(
+        IQuerySession session,
+        HistoryCache cache,
+        string stream,
+        Func<T?, string, object, T?> fold,
+        Func<object, T?, T?, IReadOnlyList<FieldChange>, Telling> tell,
+        Paging paging,
+        CancellationToken token) where T : class, new()
+    {
+        var state = await session.Events.FetchStreamStateAsync(stream, token);
+        if (state is null) return null;
+        var key = (session.TenantId, stream, state.Version);
+        if (!cache.TryGet(key, out var entries))
+        {
+            var events = await session.Events.FetchStreamAsync(stream, state.Version, token: token);
+            entries = Tell(stream, events, fold, tell);
+            cache.Add(key, entries);
+        }
+        var pages = (int)Math.Ceiling(entries.Count / (double)paging.PageSize);
+        return new HistoryPage(stream, paging.Page, paging.PageSize, entries.Count, pages,
+            entries.Skip((paging.Page - 1) * paging.PageSize).Take(paging.PageSize).ToList());
+    }
+
+    private static IReadOnlyList<HistoryEntry> Tell<T>(
         string stream,
         IReadOnlyList<IEvent> events,
         Func<T?, string, object, T?> fold,
-        Func<object, T?, T?, IReadOnlyList<FieldChange>, Telling> tell,
-        Paging paging) where T : class, new()
+        Func<object, T?, T?, IReadOnlyList<FieldChange>, Telling> tell) where T : class, new()
     {
-        var first = (paging.Page - 1) * paging.PageSize;
-        var entries = new List<HistoryEntry>(Math.Min(paging.PageSize, events.Count));
+        var entries = new List<HistoryEntry>(events.Count);
         var blank = new T();
         T? state = null;
-        for (var i = 0; i < events.Count && i < first + paging.PageSize; i++)
+        foreach (var e in events)
         {
-            var e = events[i];
             var next = fold(state, stream, e.Data);
-            // Only the requested page is told and diffed; earlier events are just folded.
-            if (i >= first)
-            {
-                var changes = next is null ? [] : Fields<T>.Diff(state, next, blank);
-                var telling = tell(e.Data, state, next, changes);
-                var p = (e.Data as ILedgerEvent)?.Provenance;
-                entries.Add(new HistoryEntry(
-                    (int)e.Version, telling.What, e.Data.GetType().Name,
-                    p?.EffectiveOn ?? DateOnly.FromDateTime(e.Timestamp.UtcDateTime), p?.RecordedAt ?? e.Timestamp,
-                    p?.RecordedBy ?? "", p?.SourceSystem ?? "", p?.CorrelationId, ReasonOf(e.Data), telling.Direction,
-                    p is not null && p.EffectiveOn < DateOnly.FromDateTime(p.RecordedAt.UtcDateTime),
-                    changes));
-            }
+            var changes = next is null ? [] : Fields<T>.Diff(state, next, blank);
+            var telling = tell(e.Data, state, next, changes);
+            var p = (e.Data as ILedgerEvent)?.Provenance;
+            entries.Add(new HistoryEntry(
+                (int)e.Version, telling.What, e.Data.GetType().Name,
+                p?.EffectiveOn ?? DateOnly.FromDateTime(e.Timestamp.UtcDateTime), p?.RecordedAt ?? e.Timestamp,
+                p?.RecordedBy ?? "", p?.SourceSystem ?? "", p?.CorrelationId, ReasonOf(e.Data), telling.Direction,
+                p is not null && p.EffectiveOn < DateOnly.FromDateTime(p.RecordedAt.UtcDateTime),
+                changes));
             state = next ?? state;
         }
-        var pages = (int)Math.Ceiling(events.Count / (double)paging.PageSize);
-        return new HistoryPage(stream, paging.Page, paging.PageSize, events.Count, pages, entries);
+        return entries;
     }
 
     /// <summary>
@@ -139,4 +161,17 @@ public static class History
 
     // Every event that carries a reason names it Reason.
     private static string? ReasonOf(object data) => data.GetType().GetProperty("Reason")?.GetValue(data) as string;
+}
+
+/// <summary>Told histories by (partnership, stream, version), the least recently used dropped past a bound.</summary>
+public sealed class HistoryCache
+{
+    private const int MaxEntries = 200_000;
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = MaxEntries });
+
+    public bool TryGet((string Tenant, string Stream, long Version) key, out IReadOnlyList<HistoryEntry> entries) =>
+        _cache.TryGetValue<IReadOnlyList<HistoryEntry>>(key, out entries!);
+
+    public void Add((string Tenant, string Stream, long Version) key, IReadOnlyList<HistoryEntry> entries) =>
+        _cache.Set(key, entries, new MemoryCacheEntryOptions { Size = Math.Max(1, entries.Count) });
 }

@@ -23,21 +23,18 @@ public static class RatingHistoryEndpoint
     [ProducesResponseType<ProblemDetails>(400)]
     [ProducesResponseType<ProblemDetails>(404)]
     public static async Task<IResult> Get(string partnershipId, string proposal, int? page, int? pageSize, MsgFramework framework,
-        IDocumentStore store, HttpContext http)
+        IDocumentStore store, HistoryCache cache, HttpContext http)
     {
         if (Paging.Read(page, pageSize, out var problem) is not { } paging) return problem!;
         await using var session = store.QuerySession(http.Partnership());
-        var key = SelfAssessment.KeyFor(proposal);
-        var events = await session.Events.FetchStreamAsync(key, token: http.RequestAborted);
-        if (events.Count == 0) return Problems.NotFound($"A rating of proposal '{proposal}'");
-
         string Words(Rating r) => framework.RatingScale.ElementAtOrDefault((int)r) ?? r.ToString();
-        return Results.Json(History.Page<SelfAssessment>(key, events, SelfAssessment.Fold, (e, _, _, _) => e switch
+        var history = await History.ReadAsync<SelfAssessment>(session, cache, SelfAssessment.KeyFor(proposal), SelfAssessment.Fold, (e, _, _, _) => e switch
         {
             RatingRecorded r => new Telling($"First rated {Words(r.Rating)}"),
             RatingRevised { Direction: RevisionDirection.Corrected } r => new Telling($"Rating corrected from {Words(r.From)} to {Words(r.To)}", "Corrected"),
             RatingRevised r => new Telling($"Rating revised {r.Direction.ToString().ToLowerInvariant()} from {Words(r.From)} to {Words(r.To)}", r.Direction.ToString()),
             _ => new Telling(e.GetType().Name)
-        }, paging));
+        }, paging, http.RequestAborted);
+        return history is null ? Problems.NotFound($"A rating of proposal '{proposal}'") : Results.Json(history);
     }
 }

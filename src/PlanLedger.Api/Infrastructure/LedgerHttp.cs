@@ -34,6 +34,7 @@ public static class LedgerHttp
         builder.Services.AddSingleton(MsgFramework.Current);
         builder.Services.AddSingleton<PartnershipDirectory>();
         builder.Services.AddSingleton<National.NationalViewCache<National.DeliveryView>>();
+        builder.Services.AddSingleton<Audit.HistoryCache>();
         builder.Services.AddScoped<LedgerWrites>();
         builder.Services.AddScoped<ActionChanges>();
         builder.Services.AddScoped<PlanChanges>();

@@ -167,3 +167,18 @@ public sealed class ActionHistoryTests(LedgerHost host) : LedgerTest(host)
         await response.Problem(404);
     }
 }
+
+public sealed class HistoryCacheTests(LedgerHost host) : LedgerTest(host)
+{
+    [Fact]
+    public async Task a_history_read_again_after_a_new_event_includes_it()
+    {
+        var writer = await Host.PlanWithActionAsync();
+        const string path = "/partnerships/orkney/plans/msg-plan/actions/1.1/history";
+        (await writer.GetJson(path))["totalEntries"]!.GetValue<int>().ShouldBe(1);
+        await writer.Post("/partnerships/orkney/plans/msg-plan/actions/1.1/status", new { status = "Green", reason = "Published" });
+        var history = await writer.GetJson(path);
+        history["totalEntries"]!.GetValue<int>().ShouldBe(2);
+        history["entries"]![1]!["what"]!.GetValue<string>().ShouldBe("Status changed from Amber to Green");
+    }
+}
