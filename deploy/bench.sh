@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# The benchmark: the API published as in production (Release, ReadyToRun), a PostgreSQL from deploy/db.sh,
-# figures to tests/PlanLedger.Benchmarks/results/latest.{json,md}, also printed.
+# The benchmark: the API built as production is (pre-generated Wolverine code, TypeLoadMode Static,
+# Release, ReadyToRun), a PostgreSQL from deploy/db.sh, figures to
+# tests/PlanLedger.Benchmarks/results/latest.{json,md}, also printed.
 # deploy/bench.sh [--quick]   (--quick: short phases and 4 partnerships, to check the harness itself)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$root"
 api="$root/.data/bench-api"
+generated="$root/src/PlanLedger.Api/Internal/Generated"
+trap 'rm -rf "$generated"' EXIT
+dotnet run --project src/PlanLedger.Api -c Release -- codegen write >/dev/null
 dotnet publish src/PlanLedger.Api -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$api" -v quiet -nologo
+rm -rf "$generated"
 dotnet build tests/PlanLedger.Benchmarks -c Release -v quiet -nologo
 dotnet tests/PlanLedger.Benchmarks/bin/Release/net10.0/PlanLedger.Benchmarks.dll "$api/PlanLedger.Api.dll" tests/PlanLedger.Benchmarks/results "$@"

@@ -27,6 +27,7 @@ public sealed class ApiProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Ledger__RateLimit__PermitsPerSecond"] = "10000000";
         info.Environment["Ledger__Daemon"] = daemon;
+        info.Environment["Ledger__TypeLoadMode"] = "Static";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
 
         var started = Stopwatch.StartNew();
