@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.AspNetCore.Mvc;
 using PlanLedger.Infrastructure;
 using PlanLedger.Ledger;
+using PlanLedger.Plans;
 
 namespace PlanLedger.Actions;
 
@@ -13,6 +14,12 @@ public interface IActionChange : IEffectiveChange
 
     /// <summary>The events recording the change; none when it would change nothing.</summary>
     IReadOnlyList<ILedgerEvent> Decide(ActionRecord action, Provenance provenance);
+}
+
+/// <summary>A change with a rule that needs the action's plan; only such changes make a write load the plan.</summary>
+public interface IPlanRule
+{
+    ProblemDetails? Validate(PlanRecord plan);
 }
 
 /// <summary>Applies <see cref="IActionChange"/>s to actions addressed by plan and the partnership's own reference.</summary>
@@ -31,6 +38,8 @@ public sealed class ActionChanges(LedgerWrites writes)
                     $"If-Match named version {expected} but the action is at version {stream.Aggregate.Version}; read it again and retry.",
                     "If-Match");
 
+            if (await CheckPlanRules(session, plan, [change]) is { } planProblem) return new WriteOutcome.Refused(planProblem);
+
             var result = Decide(stream.Aggregate, change, writes.ProvenanceFor(change));
             if (result.Refusal is not null) return result.Refusal;
             if (result.Events.Count == 0) return new WriteOutcome.Unchanged(stream.Aggregate.Version, result.State);
@@ -46,6 +55,18 @@ public sealed class ActionChanges(LedgerWrites writes)
         var events = change.Decide(action, provenance);
         var state = events.Aggregate(action, (s, e) => ActionRecord.Fold(s, s.Id, e)!);
         return new Decision(state, events, null);
+    }
+
+    /// <summary>Checks the rules that need the plan, loading it only when one of the changes has such a rule.</summary>
+    public static async Task<ProblemDetails?> CheckPlanRules(IQuerySession session, string plan, IEnumerable<IActionChange> changes)
+    {
+        PlanRecord? record = null;
+        foreach (var rule in changes.OfType<IPlanRule>())
+        {
+            record ??= await session.LoadAsync<PlanRecord>(PlanRecord.KeyFor(plan));
+            if (record is not null && rule.Validate(record) is { } problem) return problem;
+        }
+        return null;
     }
 
     public sealed record Decision(ActionRecord State, IReadOnlyList<ILedgerEvent> Events, WriteOutcome.Refused? Refusal);

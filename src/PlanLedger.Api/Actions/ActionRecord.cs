@@ -90,6 +90,8 @@ public sealed record ActionRecord
                 Closure = e.To == DeliveryStatus.Blue ? ActionClosure.Completed : state.Closure == ActionClosure.Completed ? ActionClosure.Open : state.Closure,
                 CompletedOn = e.To == DeliveryStatus.Blue ? e.Provenance.EffectiveOn : null
             },
+            // A backdated update posted late is history, not the latest word: the latest is the latest effective.
+            ProgressUpdateRecorded e when state.LatestUpdate is { } latest && e.Provenance.EffectiveOn < latest.EffectiveOn => state,
             ProgressUpdateRecorded e => state with { LatestUpdate = new LatestUpdate(e.Period, e.Narrative, e.NextSteps, e.Status, e.Provenance.EffectiveOn) },
             TimescaleSet e => state with { Timescale = e.To, OriginalTimescale = state.OriginalTimescale ?? e.To },
             TimescaleSlipped e => state with { Timescale = e.To, Slips = state.Slips + 1, DaysSlipped = state.DaysSlipped + e.DaysSlipped },
@@ -115,7 +117,7 @@ public sealed record ActionRecord
     }
 }
 
-/// <summary>The most recent progress update of an action.</summary>
+/// <summary>The progress update of an action with the latest effective date (of two on one date, the later recorded).</summary>
 public sealed record LatestUpdate(string Period, string Narrative, string? NextSteps, DeliveryStatus? Status, DateOnly EffectiveOn);
 
 /// <summary>Current state of every action, kept inline so a write's answer and its ETag are the state a read returns.</summary>

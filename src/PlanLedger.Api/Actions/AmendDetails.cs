@@ -2,6 +2,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using PlanLedger.Infrastructure;
 using PlanLedger.Ledger;
+using PlanLedger.Plans;
 using Wolverine.Http;
 
 namespace PlanLedger.Actions;
@@ -15,7 +16,7 @@ public sealed record AmendDetails(
     IReadOnlyList<int>? PriorityThemes = null,
     IReadOnlyList<int>? NationalOutcomes = null,
     string? Reason = null,
-    DateOnly? EffectiveOn = null) : IActionChange
+    DateOnly? EffectiveOn = null) : IActionChange, IPlanRule
 {
     public sealed class Validator : ChangeValidator<AmendDetails>
     {
@@ -32,6 +33,12 @@ public sealed record AmendDetails(
     }
 
     public ProblemDetails? Validate(ActionRecord action) => ActionChanges.MustBeOpen(action);
+
+    /// <summary>An action moves only to a heading its plan has.</summary>
+    public ProblemDetails? Validate(PlanRecord plan) =>
+        Heading is null || plan.Headings.Any(h => h.Reference == Heading)
+            ? null
+            : Problems.Of(422, "Unknown heading", $"Plan '{plan.Reference}' has no heading '{Heading}'.", "heading");
 
     public IReadOnlyList<ILedgerEvent> Decide(ActionRecord action, Provenance provenance)
     {

@@ -134,6 +134,9 @@ public static class PostReturnEndpoint
                 problem = Problems.Of(404, "Not found", $"Action '{item.Action}' of plan '{plan}' was not found in this partnership's ledger.", $"items[{index}].action");
 
             if (problem is null)
+                problem = await ActionChanges.CheckPlanRules(session, plan, item.Changes());
+
+            if (problem is null)
             {
                 var pending = streams[key];
                 foreach (var change in item.Changes())

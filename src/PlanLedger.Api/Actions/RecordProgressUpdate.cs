@@ -8,7 +8,8 @@ namespace PlanLedger.Actions;
 
 /// <summary>
 /// Records a progress update for a reporting period: narrative, next steps and the status at that point.
-/// A status different from the current one is recorded as a status change too.
+/// A status different from the current one is recorded as a status change too, unless the update is
+/// backdated to before the latest update already recorded: then its status is what held at that point, not now.
 /// </summary>
 public sealed record RecordProgressUpdate(
     string Period,
@@ -37,7 +38,8 @@ public sealed record RecordProgressUpdate(
             && latest.Status == Status && (Status is null || Status == action.Status))
             return [];
         var events = new List<ILedgerEvent> { new ProgressUpdateRecorded(Period, Narrative, NextSteps, Status, provenance) };
-        if (Status is { } status && status != action.Status)
+        var backdated = latest is not null && provenance.EffectiveOn < latest.EffectiveOn;
+        if (Status is { } status && status != action.Status && !backdated)
             events.Add(new ActionStatusChanged(action.Status, status, $"Progress update for {Period}", provenance));
         return events;
     }

@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using PlanLedger.Audit;
 using PlanLedger.Framework;
 using PlanLedger.Ledger;
 using PlanLedger.Partnerships;
@@ -28,12 +29,18 @@ public sealed record SlippedAction(
     IReadOnlyList<Slip> SlipHistory);
 
 /// <summary>Slipped actions across partnerships, most days slipped first, with the filters that chose them.</summary>
+/// <param name="TotalActions">How many actions match the filters, on every page.</param>
+/// <param name="Actions">This page of them (CSV: all of them).</param>
 public sealed record SlippageView(
     int MinDays,
     string? Partnership,
     string? Proposal,
     int? KeyFeature,
     string? LeadRole,
+    int Page,
+    int PageSize,
+    int TotalActions,
+    int TotalPages,
     IReadOnlyList<SlippedAction> Actions)
 {
     public CsvTable Table(string name) => new(
@@ -58,7 +65,7 @@ public static class SlippageEndpoint
     /// Actions across partnerships whose timescales slipped by at least <c>minDays</c> in total (default 0:
     /// every slipped action), optionally only one partnership's, those under one MSG proposal or key
     /// feature, or those with a lead whose role contains <c>leadRole</c> (any case). <c>format=csv</c> gives
-    /// one row per action. Headers PlanLedger-Projection-Position and PlanLedger-Ledger-Position show how
+    /// one row per matching action (every page); JSON is paged, most days slipped first. Headers PlanLedger-Projection-Position and PlanLedger-Ledger-Position show how
     /// far the view has caught up.
     /// </summary>
     /// <param name="minDays">Least total days slipped, 0 or more (default 0).</param>
@@ -66,6 +73,8 @@ public static class SlippageEndpoint
     /// <param name="proposal">Only actions under a heading about this MSG proposal, e.g. 2.3.</param>
     /// <param name="keyFeature">Only actions under a heading about a proposal of this MSG key feature, 1 to 6.</param>
     /// <param name="leadRole">Only actions with a lead whose role contains this text, in any case, e.g. "head of".</param>
+    /// <param name="page">JSON page, 1 or more (default 1).</param>
+    /// <param name="pageSize">Actions a JSON page, 1 to 500 (default 100).</param>
     /// <param name="format">json (default) or csv.</param>
     /// <param name="table">For CSV: actions (the only table).</param>
     [WolverineGet("/national/slippage", Name = "GetNationalSlippage")]
@@ -74,7 +83,7 @@ public static class SlippageEndpoint
     [ProducesResponseType<SlippageView>(200, "application/json", "text/csv")]
     [ProducesResponseType<ProblemDetails>(400)]
     public static async Task<IResult> Get(int? minDays, string? partnership, string? proposal, int? keyFeature, string? leadRole,
-        string? format, string? table, IDocumentStore store, MsgFramework framework, PartnershipDirectory directory, HttpContext http)
+        int? page, int? pageSize, string? format, string? table, IDocumentStore store, MsgFramework framework, PartnershipDirectory directory, HttpContext http)
     {
         var check = new QueryCheck();
         check.Require(minDays is null or >= 0, nameof(minDays), "'minDays' must be 0 or more.");
@@ -83,6 +92,8 @@ public static class SlippageEndpoint
         check.Require(leadRole is null || (leadRole.Length is > 0 and <= Limits.Name), nameof(leadRole), $"'leadRole' must hold 1 to {Limits.Name} characters.");
         check.Require(partnership is null || (partnership.Length <= Limits.Reference && await directory.ExistsAsync(partnership, http.RequestAborted)),
             nameof(partnership), "'partnership' must be the code of an onboarded partnership.");
+        check.Require(page is null or >= 1, nameof(page), "'page' must be 1 or more.");
+        check.Require(pageSize is null or (>= 1 and <= Paging.MaxSize), nameof(pageSize), $"'pageSize' must be from 1 to {Paging.MaxSize}.");
         var output = check.Output(format, table, SlippageView.Tables);
         if (check.Problem is { } problem) return problem;
 
@@ -100,7 +111,10 @@ public static class SlippageEndpoint
                 a.Action.Description, a.Action.Leads, a.Action.Status, a.Action.Closure, a.Action.OriginalTimescale, a.Action.Timescale,
                 a.Action.Slips, a.Action.DaysSlipped, a.National.SlipHistory))
             .ToList();
-        var view = new SlippageView(minDays ?? 0, partnership, proposal, keyFeature, leadRole, slipped);
+        var paging = output.Csv ? new Paging(1, Math.Max(slipped.Count, 1)) : new Paging(page ?? 1, pageSize ?? Paging.DefaultSize);
+        var view = new SlippageView(minDays ?? 0, partnership, proposal, keyFeature, leadRole, paging.Page, paging.PageSize,
+            slipped.Count, (int)Math.Ceiling(slipped.Count / (double)paging.PageSize),
+            slipped.Skip((paging.Page - 1) * paging.PageSize).Take(paging.PageSize).ToList());
         return NationalAnswer.Send(http, View, position, output, view, view.Table);
     }
 }

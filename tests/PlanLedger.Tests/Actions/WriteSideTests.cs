@@ -105,6 +105,45 @@ public sealed class WriteSideTests(LedgerHost host) : LedgerTest(host)
     }
 
     [Fact]
+    public async Task an_update_backdated_before_the_latest_is_recorded_as_history_without_changing_the_current_status()
+    {
+        var writer = await Host.PlanWithActionAsync();
+        await writer.Post($"{Action}/progress-updates", new { period = "November 2020", narrative = "On track", status = "Green", effectiveOn = "2020-11-30" });
+        var before = await Host.EventCountAsync();
+
+        var late = await writer.Post($"{Action}/progress-updates", new { period = "October 2020", narrative = "Behind", status = "Red", effectiveOn = "2020-10-31" });
+
+        late["eventsAppended"]!.GetValue<int>().ShouldBe(1);
+        late["resource"]!["status"]!.GetValue<string>().ShouldBe("Green");
+        late["resource"]!["latestUpdate"]!["period"]!.GetValue<string>().ShouldBe("November 2020");
+        (await Host.EventCountAsync()).ShouldBe(before + 1);
+        var asItStood = await writer.GetJson($"{Action}?effectiveOn=2020-10-31");
+        asItStood["latestUpdate"]!["period"]!.GetValue<string>().ShouldBe("October 2020");
+        asItStood["latestUpdate"]!["status"]!.GetValue<string>().ShouldBe("Red");
+
+        var next = await writer.Post($"{Action}/progress-updates", new { period = "December 2020", narrative = "Slipping", status = "Amber", effectiveOn = "2020-12-31" });
+        next["eventsAppended"]!.GetValue<int>().ShouldBe(2);
+        next["resource"]!["status"]!.GetValue<string>().ShouldBe("Amber");
+    }
+
+    [Fact]
+    public async Task amending_an_action_onto_a_heading_its_plan_lacks_is_refused_naming_the_field()
+    {
+        var writer = await Host.PlanWithActionAsync();
+        await writer.Post("/partnerships/orkney/plans/msg-plan/headings", new { reference = "KF2", kind = "StrategicPriority", title = "Integrated finances" });
+        var before = await Host.EventCountAsync();
+
+        var refused = await writer.Send(HttpMethod.Post, $"{Action}/details", new { heading = "KF9" });
+        (await refused.Problem(422))["errors"]!["heading"].ShouldNotBeNull();
+        var inReturn = await writer.Send(HttpMethod.Post, "/partnerships/orkney/plans/msg-plan/returns",
+            new { period = "November 2020", items = new[] { new { action = "1.1", details = new { heading = "KF9" } } } });
+        await inReturn.Problem(422);
+        (await Host.EventCountAsync()).ShouldBe(before);
+
+        (await writer.Post($"{Action}/details", new { heading = "KF2" }))["resource"]!["heading"]!.GetValue<string>().ShouldBe("KF2");
+    }
+
+    [Fact]
     public async Task a_retried_idempotent_request_appends_once_and_gets_the_original_answer()
     {
         var writer = await Host.PlanWithActionAsync();

@@ -53,6 +53,8 @@ public sealed class NationalAccessTests(LedgerHost host) : LedgerTest(host)
     [InlineData("/national/slippage?keyFeature=two", "keyFeature")]
     [InlineData("/national/slippage?proposal=9.9", "proposal")]
     [InlineData("/national/slippage?partnership=atlantis", "partnership")]
+    [InlineData("/national/slippage?page=0", "page")]
+    [InlineData("/national/slippage?pageSize=501", "pageSize")]
     public async Task bad_query_input_answers_400_problem_details_naming_the_parameter(string path, string parameter)
     {
         var response = await Host.ClientFor(Roles.National).GetAsync(path);

@@ -228,6 +228,24 @@ public sealed class NationalFiguresTests(LedgerHost host) : LedgerTest(host)
     }
 
     [Fact]
+    public async Task the_slippage_list_is_paged_as_json_and_whole_as_csv()
+    {
+        await Host.ScotlandAsync();
+        await Host.NationalViewsCaughtUpAsync();
+
+        var first = await National.Read<SlippageView>("/national/slippage?pageSize=1");
+        var second = await National.Read<SlippageView>("/national/slippage?pageSize=1&page=2");
+        var beyond = await National.Read<SlippageView>("/national/slippage?pageSize=1&page=3");
+
+        (first.TotalActions, first.TotalPages, first.Page).ShouldBe((2, 2, 1));
+        first.Actions.Select(a => a.Partnership).ShouldBe(["orkney"]);
+        second.Actions.Select(a => a.Partnership).ShouldBe(["angus"]);
+        (beyond.TotalActions, beyond.Actions.Count).ShouldBe((2, 0));
+        var csv = await National.GetStringAsync("/national/slippage?format=csv&pageSize=1");
+        csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(3);
+    }
+
+    [Fact]
     public async Task every_onboarded_partnership_is_listed_before_any_partnership_records_anything()
     {
         await Host.OnboardAsync("orkney", "angus");
