@@ -54,6 +54,19 @@ if (args.Contains("--probe"))
 await using var api = await ApiProcess.StartAsync(apiDll, db, signingKey, 5190);
 report.Add("footprint", "cold start to ready", api.ColdStart.TotalMilliseconds, "ms", "< 3000 ms", api.ColdStart.TotalMilliseconds < 3000);
 
+// Runs a measured phase and reports where its CPU went: API, PostgreSQL and this load generator.
+async Task<(double PerSecond, Samples Samples)> Profiled(string what, string unit, int workers, Func<int, int, Task<bool>> call, int unitsPerCall = 1)
+{
+    var before = CpuUse.Now(api.ProcessId);
+    var clock = Stopwatch.StartNew();
+    var result = await Measure.Concurrently(workers, phase, call);
+    var used = CpuUse.Now(api.ProcessId).Since(before);
+    var units = result.PerSecond * clock.Elapsed.TotalSeconds * unitsPerCall;
+    report.Add("cpu", what, used.Total * 1000 / units, $"ms CPU/{unit}",
+        note: $"{used.PerUnit(units, unit)}; {used.Total / clock.Elapsed.TotalSeconds:F2} of {Environment.ProcessorCount} cores busy");
+    return result;
+}
+
 Console.WriteLine("1. The limit: raw PostgreSQL single-row insert commits");
 var eventJson = JsonSerializer.Serialize(statusEvent, json);
 await using (var setup = new NpgsqlConnection(db))
@@ -68,7 +81,7 @@ foreach (var workers in new[] { 8, 32 })
     {
         var c = new NpgsqlConnection(db); await c.OpenAsync(); return c;
     }));
-    var (rate, _) = await Measure.Concurrently(workers, phase, async (w, i) =>
+    var (rate, _) = await Profiled($"raw insert commits, {workers} connections", "commit", workers, async (w, i) =>
     {
         await using var insert = new NpgsqlCommand("insert into bench_raw (stream, type, data) values ($1, 'action_status_changed', $2::jsonb)", connections[w]);
         insert.Parameters.AddWithValue($"action/bench/{w}");
@@ -84,7 +97,7 @@ var limit = rawRates[32];
 
 Console.WriteLine("2. Marten alone: in-process appends of the status-change event");
 {
-    var (rate, samples) = await Measure.Concurrently(32, phase, async (w, i) =>
+    var (rate, samples) = await Profiled("Marten appends, 32 workers", "event", 32, async (w, i) =>
     {
         await using var session = store.LightweightSession("bench-marten");
         session.Events.Append($"action/marten/{w}", statusEvent);
@@ -132,7 +145,7 @@ if (args.Contains("--profile-writes"))
 double httpAt32 = 0;
 foreach (var clients in new[] { 1, 8, 32 })
 {
-    var (rate, samples) = await Measure.Concurrently(clients, phase, async (w, i) =>
+    var (rate, samples) = await Profiled($"HTTP status changes, {clients} clients", "request", clients, async (w, i) =>
     {
         var r = await writer.PostAsJsonAsync($"/partnerships/bench-http/plans/plan/actions/A{w}/status",
             new { status = statuses[i % 3], reason = "benchmark" }, json);
@@ -156,12 +169,12 @@ report.Add("http writes", "status changes at 32 clients as share of the limit", 
 
 Console.WriteLine("4. Returns of 50 changes");
 {
-    var (rate, samples) = await Measure.Concurrently(8, phase, async (w, i) =>
+    var (rate, samples) = await Profiled("returns of 50, 8 clients", "event", 8, async (w, i) =>
     {
         var items = Enumerable.Range(0, 50).Select(k => new { action = $"A{32 + w * 50 + k}", status = new { status = statuses[(i + 1) % 3] } }).ToArray();
         var r = await writer.PostAsJsonAsync("/partnerships/bench-http/plans/plan/returns", new { period = $"Return {i}", items }, json);
         return r.IsSuccessStatusCode;
-    });
+    }, unitsPerCall: 50);
     report.Add("returns", "events ingested through returns of 50, 8 clients", rate * 50, "events/s", $">= 100% of limit ({limit:F0})", rate * 50 >= limit,
         $"{rate:F1} returns/s, p99 {samples.Percentile(99):F1} ms, {samples.Failures} failed");
 }

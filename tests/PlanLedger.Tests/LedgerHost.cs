@@ -58,6 +58,7 @@ public sealed class LedgerHost : IAsyncLifetime
             b.UseSetting("PLANLEDGER_DB", connectionString);
             b.UseSetting("Auth:SigningKey", SigningKey);
             b.UseSetting("Ledger:Daemon", daemon);
+            b.UseSetting("Ledger:LagSampleSeconds", "1");
             b.UseSetting("Ledger:RateLimit:PermitsPerSecond", permitsPerSecond.ToString());
             b.ConfigureLogging(l => l.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning));
             b.ConfigureServices(s =>

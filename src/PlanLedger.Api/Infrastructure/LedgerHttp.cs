@@ -35,6 +35,7 @@ public static class LedgerHttp
         builder.Services.AddSingleton<PartnershipDirectory>();
         builder.Services.AddSingleton<National.NationalViewCache<National.DeliveryView>>();
         builder.Services.AddSingleton<Audit.HistoryCache>();
+        builder.Services.AddHostedService<National.NationalLagSampler>();
         builder.Services.AddScoped<LedgerWrites>();
         builder.Services.AddScoped<ActionChanges>();
         builder.Services.AddScoped<PlanChanges>();

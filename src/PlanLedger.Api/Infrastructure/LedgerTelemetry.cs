@@ -18,5 +18,5 @@ public static class LedgerTelemetry
 
     public static readonly Gauge<long> NationalViewLag =
         Meter.CreateGauge<long>("planledger.national.lag", unit: "{event}",
-            description: "Ledger events a national view does not include yet (ledger position minus projection position), as last read");
+            description: "Ledger events a national view does not include yet (ledger position minus projection position), sampled every Ledger:LagSampleSeconds (default 15) and on every national read");
 }

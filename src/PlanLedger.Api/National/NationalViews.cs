@@ -163,3 +163,42 @@ internal static class NationalAnswer
         return Results.Text(Csv.Write(tables(output.Table)), Csv.ContentType);
     }
 }
+
+/// <summary>
+/// Records every national view's lag on a timer, so the metric moves when nobody reads the views too
+/// (a stalled daemon shows as a growing lag, not as silence). Answers record it as well.
+/// </summary>
+internal sealed class NationalLagSampler(IDocumentStore store, LedgerDatabase database, IConfiguration configuration, ILogger<NationalLagSampler> logger)
+    : BackgroundService
+{
+    private static readonly (string View, string[] Projections)[] Views =
+    [
+        (MsgRatingsEndpoint.View, [NationalRatingProjection.ProjectionName]),
+        (RatingMovementEndpoint.View, [NationalRatingProjection.ProjectionName]),
+        (DeliveryEndpoint.View, LocatedAction.Projections),
+        (SlippageEndpoint.View, LocatedAction.Projections)
+    ];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var every = TimeSpan.FromSeconds(configuration.GetValue("Ledger:LagSampleSeconds", 15));
+        if (every <= TimeSpan.Zero) return;
+        using var timer = new PeriodicTimer(every);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            if (!database.SchemaReady) continue;
+            try
+            {
+                foreach (var (view, projections) in Views)
+                {
+                    var position = await ViewPosition.ReadAsync(store, projections, stoppingToken);
+                    LedgerTelemetry.NationalViewLag.Record(position.Lag, new KeyValuePair<string, object?>("view", view));
+                }
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                logger.LogWarning("National view lag not sampled: {Reason}", e.Message);
+            }
+        }
+    }
+}

@@ -80,9 +80,37 @@ public sealed class NationalProjectionTests(LedgerHost host) : LedgerTest(host)
         await Host.NationalViewsCaughtUpAsync();
         var caughtUp = await National.Positions("/national/msg-ratings");
         caughtUp.Projection.ShouldBe(caughtUp.Ledger);
-        lags[^1].ShouldBe((0L, "msg-ratings"));
+        lags.Last(l => l.View == "msg-ratings").ShouldBe((0L, "msg-ratings"));
         (await National.Read<MsgRatingsView>("/national/msg-ratings")).Partnerships.Single().Ratings.Single(c => c.Proposal == "2.3")
             .Rating.ShouldBe(Rating.NotYetEstablished);
+    }
+
+    [Fact]
+    public async Task the_lag_metric_is_sampled_for_every_view_while_nobody_reads_them()
+    {
+        await Host.OnboardAsync("orkney");
+        await Host.NationalViewsCaughtUpAsync();
+        var lags = new List<(long Lag, string? View)>();
+        var sampled = new TaskCompletionSource();
+        string[] views = [MsgRatingsEndpoint.View, RatingMovementEndpoint.View, DeliveryEndpoint.View, SlippageEndpoint.View];
+
+        await Host.Daemon().PauseAsync();
+        try
+        {
+            await Host.ClientFor(Roles.PartnerWriter, "orkney").Rate("orkney", "2.3", "Established", "2019-05-31");
+            using var listener = LagListener(lags, () =>
+            {
+                if (lags.Any(l => l is (1L, "msg-ratings")) && views.All(v => lags.Any(l => l.View == v))) sampled.TrySetResult();
+            });
+
+            // The sampler runs every second in tests (Ledger:LagSampleSeconds); no national view is read here.
+            await sampled.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            lock (lags) lags.ShouldContain((1L, "rating-movement"));
+        }
+        finally
+        {
+            await Host.Daemon().ResumeAsync();
+        }
     }
 
     [Fact]
@@ -109,7 +137,7 @@ public sealed class NationalProjectionTests(LedgerHost host) : LedgerTest(host)
             (await National.GetStringAsync(paths[i])).ShouldBe(before[i], paths[i]);
     }
 
-    private static MeterListener LagListener(List<(long Lag, string? View)> lags)
+    private static MeterListener LagListener(List<(long Lag, string? View)> lags, Action? measured = null)
     {
         var listener = new MeterListener
         {
@@ -121,7 +149,11 @@ public sealed class NationalProjectionTests(LedgerHost host) : LedgerTest(host)
         listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
         {
             var view = tags.ToArray().FirstOrDefault(t => t.Key == "view").Value as string;
-            lock (lags) lags.Add((value, view));
+            lock (lags)
+            {
+                lags.Add((value, view));
+                measured?.Invoke();
+            }
         });
         listener.Start();
         return listener;
