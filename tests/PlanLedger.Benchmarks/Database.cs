@@ -6,6 +6,9 @@ namespace PlanLedger.Benchmarks;
 
 public static class Database
 {
+    public static string Existing(string server, string name) =>
+        new NpgsqlConnectionStringBuilder(server) { Database = name, MaxPoolSize = 100 }.ConnectionString;
+
     public static async Task<string> FreshAsync(string server, string name)
     {
         await using (var connection = new NpgsqlConnection(server))
@@ -14,7 +17,7 @@ public static class Database
             await new NpgsqlCommand($"drop database if exists {name} with (force)", connection).ExecuteNonQueryAsync();
             await new NpgsqlCommand($"create database {name}", connection).ExecuteNonQueryAsync();
         }
-        return new NpgsqlConnectionStringBuilder(server) { Database = name, MaxPoolSize = 100 }.ConnectionString;
+        return Existing(server, name);
     }
 
     public static async Task<long> EventCountAsync(string db)

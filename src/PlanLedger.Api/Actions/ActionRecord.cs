@@ -141,6 +141,9 @@ public partial class ActionProjection : SingleStreamProjection<ActionRecord, str
         IncludeType<ActionCompleted>();
         IncludeType<ActionWithdrawn>();
         IncludeType<ActionSuperseded>();
+        // Only rebuilds page events (the projection is inline). Pages of 2,000 rebuilt 2M events ~25% faster
+        // than the default 500 on our 2-core machine (benchmark --rebuild-only); 5,000 gained nothing more.
+        Options.BatchSize = 2_000;
     }
 
     public override ActionRecord? Evolve(ActionRecord? snapshot, string id, IEvent e) =>
