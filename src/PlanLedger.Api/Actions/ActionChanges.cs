@@ -22,6 +22,22 @@ public interface IPlanRule
     ProblemDetails? Validate(PlanRecord plan);
 }
 
+/// <summary>Checks changes' <see cref="IPlanRule"/>s, loading the plan at most once and only when a change has one.</summary>
+public sealed class PlanRules(IQuerySession session, string plan)
+{
+    private Task<PlanRecord?>? _plan;
+
+    public async Task<ProblemDetails?> Check(IEnumerable<IActionChange> changes)
+    {
+        foreach (var rule in changes.OfType<IPlanRule>())
+        {
+            var record = await (_plan ??= session.LoadAsync<PlanRecord>(PlanRecord.KeyFor(plan)));
+            if (record is not null && rule.Validate(record) is { } problem) return problem;
+        }
+        return null;
+    }
+}
+
 /// <summary>Applies <see cref="IActionChange"/>s to actions addressed by plan and the partnership's own reference.</summary>
 public sealed class ActionChanges(LedgerWrites writes)
 {
@@ -38,7 +54,7 @@ public sealed class ActionChanges(LedgerWrites writes)
                     $"If-Match named version {expected} but the action is at version {stream.Aggregate.Version}; read it again and retry.",
                     "If-Match");
 
-            if (await CheckPlanRules(session, plan, [change]) is { } planProblem) return new WriteOutcome.Refused(planProblem);
+            if (await new PlanRules(session, plan).Check([change]) is { } planProblem) return new WriteOutcome.Refused(planProblem);
 
             var result = Decide(stream.Aggregate, change, writes.ProvenanceFor(change));
             if (result.Refusal is not null) return result.Refusal;
@@ -55,18 +71,6 @@ public sealed class ActionChanges(LedgerWrites writes)
         var events = change.Decide(action, provenance);
         var state = events.Aggregate(action, (s, e) => ActionRecord.Fold(s, s.Id, e)!);
         return new Decision(state, events, null);
-    }
-
-    /// <summary>Checks the rules that need the plan, loading it only when one of the changes has such a rule.</summary>
-    public static async Task<ProblemDetails?> CheckPlanRules(IQuerySession session, string plan, IEnumerable<IActionChange> changes)
-    {
-        PlanRecord? record = null;
-        foreach (var rule in changes.OfType<IPlanRule>())
-        {
-            record ??= await session.LoadAsync<PlanRecord>(PlanRecord.KeyFor(plan));
-            if (record is not null && rule.Validate(record) is { } problem) return problem;
-        }
-        return null;
     }
 
     public sealed record Decision(ActionRecord State, IReadOnlyList<ILedgerEvent> Events, WriteOutcome.Refused? Refusal);

@@ -45,6 +45,9 @@ public sealed record ActionRecord
     public bool IsOverdue(DateOnly today) =>
         Closure == ActionClosure.Open && Status != DeliveryStatus.Blue && Timescale?.Target is { } target && target < today;
 
+    /// <summary>Whether an update effective on this date is older than the latest update already recorded.</summary>
+    public bool PrecedesLatestUpdate(DateOnly effectiveOn) => LatestUpdate is { } latest && effectiveOn < latest.EffectiveOn;
+
     public bool CompletedByOriginalTarget =>
         Closure == ActionClosure.Completed && CompletedOn is { } done && OriginalTimescale?.Target is { } target && done <= target;
 
@@ -91,7 +94,7 @@ public sealed record ActionRecord
                 CompletedOn = e.To == DeliveryStatus.Blue ? e.Provenance.EffectiveOn : null
             },
             // A backdated update posted late is history, not the latest word: the latest is the latest effective.
-            ProgressUpdateRecorded e when state.LatestUpdate is { } latest && e.Provenance.EffectiveOn < latest.EffectiveOn => state,
+            ProgressUpdateRecorded e when state.PrecedesLatestUpdate(e.Provenance.EffectiveOn) => state,
             ProgressUpdateRecorded e => state with { LatestUpdate = new LatestUpdate(e.Period, e.Narrative, e.NextSteps, e.Status, e.Provenance.EffectiveOn) },
             TimescaleSet e => state with { Timescale = e.To, OriginalTimescale = state.OriginalTimescale ?? e.To },
             TimescaleSlipped e => state with { Timescale = e.To, Slips = state.Slips + 1, DaysSlipped = state.DaysSlipped + e.DaysSlipped },

@@ -53,8 +53,7 @@ public sealed record AddAction(
     public ProblemDetails? Validate(PlanRecord? plan, string planReference) =>
         plan is null ? Problems.Of(404, "Not found", $"Plan '{planReference}' was not found in this partnership's ledger.")
         : plan.Status == PlanStatus.Superseded ? Problems.Of(409, "Plan superseded", $"Plan '{planReference}' is superseded and takes no new actions.")
-        : plan.Headings.All(h => h.Reference != Heading) ? Problems.Of(422, "Unknown heading", $"Plan '{planReference}' has no heading '{Heading}'.", "heading")
-        : null;
+        : plan.MustHaveHeading(Heading);
 }
 
 public static class AddActionEndpoint

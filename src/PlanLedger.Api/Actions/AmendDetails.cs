@@ -35,10 +35,7 @@ public sealed record AmendDetails(
     public ProblemDetails? Validate(ActionRecord action) => ActionChanges.MustBeOpen(action);
 
     /// <summary>An action moves only to a heading its plan has.</summary>
-    public ProblemDetails? Validate(PlanRecord plan) =>
-        Heading is null || plan.Headings.Any(h => h.Reference == Heading)
-            ? null
-            : Problems.Of(422, "Unknown heading", $"Plan '{plan.Reference}' has no heading '{Heading}'.", "heading");
+    public ProblemDetails? Validate(PlanRecord plan) => Heading is null ? null : plan.MustHaveHeading(Heading);
 
     public IReadOnlyList<ILedgerEvent> Decide(ActionRecord action, Provenance provenance)
     {

@@ -106,6 +106,7 @@ public static class PostReturnEndpoint
         var keys = command.Items.Where(i => i.NewAction is null).Select(i => ActionRecord.KeyFor(plan, i.Action)).Distinct().ToArray();
         var loaded = keys.Length == 0 ? [] : await session.LoadManyAsync<ActionRecord>(keys);
         var streams = loaded.ToDictionary(a => a.Id, a => new Pending(a, a.Version, IsNew: false));
+        var planRules = new PlanRules(session, plan);
         var total = 0;
 
         for (var index = 0; index < command.Items.Count; index++)
@@ -134,7 +135,7 @@ public static class PostReturnEndpoint
                 problem = Problems.Of(404, "Not found", $"Action '{item.Action}' of plan '{plan}' was not found in this partnership's ledger.", $"items[{index}].action");
 
             if (problem is null)
-                problem = await ActionChanges.CheckPlanRules(session, plan, item.Changes());
+                problem = await planRules.Check(item.Changes());
 
             if (problem is null)
             {

@@ -38,8 +38,7 @@ public sealed record RecordProgressUpdate(
             && latest.Status == Status && (Status is null || Status == action.Status))
             return [];
         var events = new List<ILedgerEvent> { new ProgressUpdateRecorded(Period, Narrative, NextSteps, Status, provenance) };
-        var backdated = latest is not null && provenance.EffectiveOn < latest.EffectiveOn;
-        if (Status is { } status && status != action.Status && !backdated)
+        if (Status is { } status && status != action.Status && !action.PrecedesLatestUpdate(provenance.EffectiveOn))
             events.Add(new ActionStatusChanged(action.Status, status, $"Progress update for {Period}", provenance));
         return events;
     }

@@ -48,15 +48,22 @@ public sealed record Paging(int Page, int PageSize)
     public const int DefaultSize = 100;
     public const int MaxSize = 500;
 
+    public static bool IsPage(int? page) => page is null or >= 1;
+    public static bool IsPageSize(int? pageSize) => pageSize is null or (>= 1 and <= MaxSize);
+
     public static Paging? Read(int? page, int? pageSize, out IResult? problem)
     {
-        problem = page is < 1
+        problem = !IsPage(page)
             ? QueryProblem.For("page", "must be 1 or more.")
-            : pageSize is < 1 or > MaxSize
+            : !IsPageSize(pageSize)
                 ? QueryProblem.For("pageSize", $"must be from 1 to {MaxSize}.")
                 : null;
         return problem is null ? new Paging(page ?? 1, pageSize ?? DefaultSize) : null;
     }
+
+    public int PagesFor(int count) => (int)Math.Ceiling(count / (double)PageSize);
+
+    public List<T> PageOf<T>(IEnumerable<T> items) => items.Skip((Page - 1) * PageSize).Take(PageSize).ToList();
 }
 
 /// <summary>
@@ -94,9 +101,7 @@ public static class History
             entries = Tell(stream, events, fold, tell);
             cache.Add(key, entries);
         }
-        var pages = (int)Math.Ceiling(entries.Count / (double)paging.PageSize);
-        return new HistoryPage(stream, paging.Page, paging.PageSize, entries.Count, pages,
-            entries.Skip((paging.Page - 1) * paging.PageSize).Take(paging.PageSize).ToList());
+        return new HistoryPage(stream, paging.Page, paging.PageSize, entries.Count, paging.PagesFor(entries.Count), paging.PageOf(entries));
     }
 
     private static IReadOnlyList<HistoryEntry> Tell<T>(

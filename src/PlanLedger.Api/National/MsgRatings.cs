@@ -25,6 +25,20 @@ public sealed record RatingChange(
 /// <summary>A partnership's self-assessment of one proposal, as the national views hold it: the partnership's own state and every change.</summary>
 public sealed record NationalRating
 {
+    /// <summary>The projections the rating views read.</summary>
+    public static readonly string[] Projections = [NationalRatingProjection.ProjectionName];
+
+    /// <summary>Every partnership and every rating, with the position the ratings include at least.</summary>
+    public static async Task<(ViewPosition Position, IReadOnlyList<Partnership> Partnerships, IReadOnlyList<NationalRating> Ratings)> ReadAllAsync(
+        IDocumentStore store, CancellationToken token)
+    {
+        var position = await ViewPosition.ReadAsync(store, Projections, token);
+        await using var session = store.QuerySession();
+        var partnerships = await AcrossPartnerships.PartnershipsAsync(session, token);
+        var ratings = await session.Query<NationalRating>().ToListAsync(token);
+        return (position, partnerships, ratings);
+    }
+
     /// <summary>"{partnership}/rating/{proposal}".</summary>
     public string Id { get; init; } = "";
     public string Partnership { get; init; } = "";
@@ -144,10 +158,7 @@ public static class MsgRatingsEndpoint
         var output = check.Output(format, table, MsgRatingsView.Tables);
         if (check.Problem is { } problem) return problem;
 
-        var position = await ViewPosition.ReadAsync(store, [NationalRatingProjection.ProjectionName], http.RequestAborted);
-        await using var session = store.QuerySession();
-        var partnerships = await AcrossPartnerships.PartnershipsAsync(session, http.RequestAborted);
-        var ratings = await session.Query<NationalRating>().ToListAsync(http.RequestAborted);
+        var (position, partnerships, ratings) = await NationalRating.ReadAllAsync(store, http.RequestAborted);
         var view = MsgRatingsView.Build(framework, partnerships, ratings, date);
         return NationalAnswer.Send(http, View, position, output, view, view.Table);
     }

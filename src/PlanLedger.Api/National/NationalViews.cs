@@ -171,12 +171,11 @@ internal static class NationalAnswer
 internal sealed class NationalLagSampler(IDocumentStore store, LedgerDatabase database, IConfiguration configuration, ILogger<NationalLagSampler> logger)
     : BackgroundService
 {
-    private static readonly (string View, string[] Projections)[] Views =
+    // One position read per set of projections, recorded for every view that reads them.
+    private static readonly (string[] Projections, string[] Views)[] Sources =
     [
-        (MsgRatingsEndpoint.View, [NationalRatingProjection.ProjectionName]),
-        (RatingMovementEndpoint.View, [NationalRatingProjection.ProjectionName]),
-        (DeliveryEndpoint.View, LocatedAction.Projections),
-        (SlippageEndpoint.View, LocatedAction.Projections)
+        (NationalRating.Projections, [MsgRatingsEndpoint.View, RatingMovementEndpoint.View]),
+        (LocatedAction.Projections, [DeliveryEndpoint.View, SlippageEndpoint.View])
     ];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -187,18 +186,21 @@ internal sealed class NationalLagSampler(IDocumentStore store, LedgerDatabase da
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             if (!database.SchemaReady) continue;
-            try
-            {
-                foreach (var (view, projections) in Views)
-                {
-                    var position = await ViewPosition.ReadAsync(store, projections, stoppingToken);
-                    LedgerTelemetry.NationalViewLag.Record(position.Lag, new KeyValuePair<string, object?>("view", view));
-                }
-            }
+            try { await SampleAsync(stoppingToken); }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {
                 logger.LogWarning("National view lag not sampled: {Reason}", e.Message);
             }
+        }
+    }
+
+    private async Task SampleAsync(CancellationToken token)
+    {
+        foreach (var (projections, views) in Sources)
+        {
+            var position = await ViewPosition.ReadAsync(store, projections, token);
+            foreach (var view in views)
+                LedgerTelemetry.NationalViewLag.Record(position.Lag, new KeyValuePair<string, object?>("view", view));
         }
     }
 }

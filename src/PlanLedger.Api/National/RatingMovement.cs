@@ -99,10 +99,7 @@ public static class RatingMovementEndpoint
         var output = check.Output(format, table, RatingMovementView.Tables);
         if (check.Problem is { } problem) return problem;
 
-        var position = await ViewPosition.ReadAsync(store, [NationalRatingProjection.ProjectionName], http.RequestAborted);
-        await using var session = store.QuerySession();
-        var partnerships = await AcrossPartnerships.PartnershipsAsync(session, http.RequestAborted);
-        var ratings = await session.Query<NationalRating>().ToListAsync(http.RequestAborted);
+        var (position, partnerships, ratings) = await NationalRating.ReadAllAsync(store, http.RequestAborted);
         var view = RatingMovementView.Build(framework, partnerships, ratings, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
         return NationalAnswer.Send(http, View, position, output, view, view.Table);
     }

@@ -92,8 +92,8 @@ public static class SlippageEndpoint
         check.Require(leadRole is null || (leadRole.Length is > 0 and <= Limits.Name), nameof(leadRole), $"'leadRole' must hold 1 to {Limits.Name} characters.");
         check.Require(partnership is null || (partnership.Length <= Limits.Reference && await directory.ExistsAsync(partnership, http.RequestAborted)),
             nameof(partnership), "'partnership' must be the code of an onboarded partnership.");
-        check.Require(page is null or >= 1, nameof(page), "'page' must be 1 or more.");
-        check.Require(pageSize is null or (>= 1 and <= Paging.MaxSize), nameof(pageSize), $"'pageSize' must be from 1 to {Paging.MaxSize}.");
+        check.Require(Paging.IsPage(page), nameof(page), "'page' must be 1 or more.");
+        check.Require(Paging.IsPageSize(pageSize), nameof(pageSize), $"'pageSize' must be from 1 to {Paging.MaxSize}.");
         var output = check.Output(format, table, SlippageView.Tables);
         if (check.Problem is { } problem) return problem;
 
@@ -113,8 +113,7 @@ public static class SlippageEndpoint
             .ToList();
         var paging = output.Csv ? new Paging(1, Math.Max(slipped.Count, 1)) : new Paging(page ?? 1, pageSize ?? Paging.DefaultSize);
         var view = new SlippageView(minDays ?? 0, partnership, proposal, keyFeature, leadRole, paging.Page, paging.PageSize,
-            slipped.Count, (int)Math.Ceiling(slipped.Count / (double)paging.PageSize),
-            slipped.Skip((paging.Page - 1) * paging.PageSize).Take(paging.PageSize).ToList());
+            slipped.Count, paging.PagesFor(slipped.Count), paging.PageOf(slipped));
         return NationalAnswer.Send(http, View, position, output, view, view.Table);
     }
 }

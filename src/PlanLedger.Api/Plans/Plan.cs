@@ -2,6 +2,8 @@ using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
 using Marten.Events.Aggregation;
+using Microsoft.AspNetCore.Mvc;
+using PlanLedger.Infrastructure;
 using PlanLedger.Ledger;
 
 namespace PlanLedger.Plans;
@@ -42,6 +44,12 @@ public sealed record PlanRecord
     public DateTimeOffset RecordedAt { get; init; }
 
     public static string KeyFor(string reference) => $"plan/{reference}";
+
+    /// <summary>An action sits only under a heading its plan has.</summary>
+    public ProblemDetails? MustHaveHeading(string heading) =>
+        Headings.Any(h => h.Reference == heading)
+            ? null
+            : Problems.Of(422, "Unknown heading", $"Plan '{Reference}' has no heading '{heading}'.", "heading");
 
     public static PlanRecord? Fold(PlanRecord? state, string key, object @event)
     {
