@@ -7,14 +7,7 @@ using PlanLedger.Plans;
 namespace PlanLedger.Actions;
 
 /// <summary>A change to one existing action: its business rules and the events it records.</summary>
-public interface IActionChange : IEffectiveChange
-{
-    /// <summary>Business rules against the action as it stands; null when the change may go ahead.</summary>
-    ProblemDetails? Validate(ActionRecord action);
-
-    /// <summary>The events recording the change; none when it would change nothing.</summary>
-    IReadOnlyList<ILedgerEvent> Decide(ActionRecord action, Provenance provenance);
-}
+public interface IActionChange : IChange<ActionRecord>;
 
 /// <summary>A change with a rule that needs the action's plan; only such changes make a write load the plan.</summary>
 public interface IPlanRule
@@ -38,42 +31,16 @@ public sealed class PlanRules(IQuerySession session, string plan)
     }
 }
 
-/// <summary>Applies <see cref="IActionChange"/>s to actions addressed by plan and the partnership's own reference.</summary>
-public sealed class ActionChanges(LedgerWrites writes)
+/// <summary>Changes to actions addressed by plan and the partnership's own reference.</summary>
+public static class ActionChanges
 {
-    public Task<IResult> Apply(string plan, string action, IActionChange change) =>
-        writes.Run(change, async session =>
-        {
-            var key = ActionRecord.KeyFor(plan, action);
-            var stream = await session.Events.FetchForWriting<ActionRecord>(key);
-            if (stream.Aggregate is null)
-                return Problems.Refuse(404, "Not found", $"Action '{action}' of plan '{plan}' was not found in this partnership's ledger.");
+    public static Task<IResult> ChangeAction<TChange>(this LedgerWrites writes, string plan, string action, TChange change)
+        where TChange : IActionChange =>
+        writes.Run(change, write => write.Change(ActionRecord.KeyFor(plan, action), change, () => NotFound(plan, action),
+            $"action '{action}'", _ => new PlanRules(write.Session, plan).Check([change])));
 
-            if (writes.ExpectedVersion is { } expected && expected != stream.Aggregate.Version)
-                return Problems.Refuse(412, "Stale version",
-                    $"If-Match named version {expected} but the action is at version {stream.Aggregate.Version}; read it again and retry.",
-                    "If-Match");
-
-            if (await new PlanRules(session, plan).Check([change]) is { } planProblem) return new WriteOutcome.Refused(planProblem);
-
-            var result = Decide(stream.Aggregate, change, writes.ProvenanceFor(change));
-            if (result.Refusal is not null) return result.Refusal;
-            if (result.Events.Count == 0) return new WriteOutcome.Unchanged(stream.Aggregate.Version, result.State);
-
-            stream.AppendMany(result.Events);
-            return new WriteOutcome.Appended(result.Events.Count, result.State.Version, result.State);
-        });
-
-    /// <summary>Decides a change and folds its events, so a return can chain several changes to one action.</summary>
-    public static Decision Decide(ActionRecord action, IActionChange change, Provenance provenance)
-    {
-        if (change.Validate(action) is { } problem) return new Decision(action, [], new WriteOutcome.Refused(problem));
-        var events = change.Decide(action, provenance);
-        var state = events.Aggregate(action, (s, e) => ActionRecord.Fold(s, s.Id, e)!);
-        return new Decision(state, events, null);
-    }
-
-    public sealed record Decision(ActionRecord State, IReadOnlyList<ILedgerEvent> Events, WriteOutcome.Refused? Refusal);
+    public static ProblemDetails NotFound(string plan, string action, string? field = null) =>
+        Problems.Of(404, "Not found", $"Action '{action}' of plan '{plan}' was not found in this partnership's ledger.", field);
 
     /// <summary>A closed action (completed, withdrawn, superseded) takes no further changes except reopening by status.</summary>
     public static ProblemDetails? MustBeOpen(ActionRecord action) =>

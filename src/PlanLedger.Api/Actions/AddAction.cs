@@ -49,11 +49,13 @@ public sealed record AddAction(
         new ActionDetails(Heading, Description, Comment, Measures, (PriorityThemes ?? []).Distinct().Order().ToList(), (NationalOutcomes ?? []).Distinct().Order().ToList()),
         Leads ?? [], Timescale?.ToTimescale(), Status, (CrossReferences ?? []).Distinct().ToList(), provenance);
 
-    /// <summary>The action must sit under a heading of a live plan.</summary>
-    public ProblemDetails? Validate(PlanRecord? plan, string planReference) =>
+    /// <summary>The action must sit under a heading of a live plan, and its reference be new within the plan.</summary>
+    public Verdict Decide(string planReference, PlanRecord? plan, ActionRecord? existing, Provenance provenance) =>
         plan is null ? Problems.Of(404, "Not found", $"Plan '{planReference}' was not found in this partnership's ledger.")
         : plan.Status == PlanStatus.Superseded ? Problems.Of(409, "Plan superseded", $"Plan '{planReference}' is superseded and takes no new actions.")
-        : plan.MustHaveHeading(Heading);
+        : plan.MustHaveHeading(Heading) is { } heading ? heading
+        : existing is not null ? Problems.Of(409, "Action exists", $"Plan '{planReference}' already has an action '{Reference}'.", "reference")
+        : Verdict.Record(ToEvent(planReference, provenance));
 }
 
 public static class AddActionEndpoint
@@ -63,25 +65,17 @@ public static class AddActionEndpoint
     [ProducesResponseType<Written<ActionRecord>>(201)]
     [ProducesResponseType<ProblemDetails>(404)]
     [ProducesResponseType<ProblemDetails>(409)]
+    [ProducesResponseType<ProblemDetails>(412)]
     [ProducesResponseType<ProblemDetails>(422)]
     public static Task<IResult> Post(AddAction command, string partnershipId, string plan, LedgerWrites writes) =>
-        writes.Run(command, session => Add(session, partnershipId, plan, command, writes.ProvenanceFor(command)), createdStatus: 201);
+        writes.Run(command, async write =>
+        {
+            var planRecord = await write.Session.LoadAsync<PlanRecord>(PlanRecord.KeyFor(plan), write.Cancellation);
+            return await write.Create<ActionRecord>(ActionRecord.KeyFor(plan, command.Reference), command,
+                (existing, provenance) => command.Decide(plan, planRecord, existing, provenance),
+                Location(partnershipId, plan, command.Reference), $"action '{command.Reference}'");
+        });
 
-    /// <summary>Adds an action within an open session; returns share it.</summary>
-    public static async Task<WriteOutcome> Add(IDocumentSession session, string partnershipId, string plan, AddAction command, Provenance provenance)
-    {
-        var planRecord = await session.LoadAsync<PlanRecord>(PlanRecord.KeyFor(plan));
-        if (command.Validate(planRecord, plan) is { } problem) return new WriteOutcome.Refused(problem);
-
-        var key = ActionRecord.KeyFor(plan, command.Reference);
-        var existing = await session.Events.FetchStreamStateAsync(key);
-        if (existing is not null)
-            return Problems.Refuse(409, "Action exists", $"Plan '{plan}' already has an action '{command.Reference}'.", "reference");
-
-        var added = command.ToEvent(plan, provenance);
-        session.Events.StartStream<ActionRecord>(key, added);
-        var state = ActionRecord.Fold(null, key, added)!;
-        return new WriteOutcome.Appended(1, state.Version, state,
-            $"/partnerships/{partnershipId}/plans/{Uri.EscapeDataString(plan)}/actions/{Uri.EscapeDataString(command.Reference)}");
-    }
+    public static string Location(string partnershipId, string plan, string action) =>
+        $"/partnerships/{partnershipId}/plans/{Uri.EscapeDataString(plan)}/actions/{Uri.EscapeDataString(action)}";
 }

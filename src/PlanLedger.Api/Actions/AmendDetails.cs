@@ -59,6 +59,6 @@ public static class AmendDetailsEndpoint
     [ProducesResponseType<ProblemDetails>(404)]
     [ProducesResponseType<ProblemDetails>(409)]
     [ProducesResponseType<ProblemDetails>(412)]
-    public static Task<IResult> Post(AmendDetails command, string partnershipId, string plan, string action, ActionChanges changes) =>
-        changes.Apply(plan, action, command);
+    public static Task<IResult> Post(AmendDetails command, string partnershipId, string plan, string action, LedgerWrites writes) =>
+        writes.ChangeAction(plan, action, command);
 }

@@ -62,8 +62,8 @@ public static class CloseActionEndpoints
     [ProducesResponseType<ProblemDetails>(404)]
     [ProducesResponseType<ProblemDetails>(409)]
     [ProducesResponseType<ProblemDetails>(412)]
-    public static Task<IResult> Complete(CompleteAction command, string partnershipId, string plan, string action, ActionChanges changes) =>
-        changes.Apply(plan, action, command);
+    public static Task<IResult> Complete(CompleteAction command, string partnershipId, string plan, string action, LedgerWrites writes) =>
+        writes.ChangeAction(plan, action, command);
 
     [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/actions/{action}/withdrawal", Name = "WithdrawAction")]
     [Tags("Actions")]
@@ -71,8 +71,8 @@ public static class CloseActionEndpoints
     [ProducesResponseType<ProblemDetails>(404)]
     [ProducesResponseType<ProblemDetails>(409)]
     [ProducesResponseType<ProblemDetails>(412)]
-    public static Task<IResult> Withdraw(WithdrawAction command, string partnershipId, string plan, string action, ActionChanges changes) =>
-        changes.Apply(plan, action, command);
+    public static Task<IResult> Withdraw(WithdrawAction command, string partnershipId, string plan, string action, LedgerWrites writes) =>
+        writes.ChangeAction(plan, action, command);
 
     [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/actions/{action}/supersession", Name = "SupersedeAction")]
     [Tags("Actions")]
@@ -80,6 +80,6 @@ public static class CloseActionEndpoints
     [ProducesResponseType<ProblemDetails>(404)]
     [ProducesResponseType<ProblemDetails>(409)]
     [ProducesResponseType<ProblemDetails>(412)]
-    public static Task<IResult> Supersede(SupersedeAction command, string partnershipId, string plan, string action, ActionChanges changes) =>
-        changes.Apply(plan, action, command);
+    public static Task<IResult> Supersede(SupersedeAction command, string partnershipId, string plan, string action, LedgerWrites writes) =>
+        writes.ChangeAction(plan, action, command);
 }

@@ -35,6 +35,6 @@ public static class CrossReferenceEndpoint
     [ProducesResponseType<ProblemDetails>(404)]
     [ProducesResponseType<ProblemDetails>(409)]
     [ProducesResponseType<ProblemDetails>(412)]
-    public static Task<IResult> Post(CrossReference command, string partnershipId, string plan, string action, ActionChanges changes) =>
-        changes.Apply(plan, action, command);
+    public static Task<IResult> Post(CrossReference command, string partnershipId, string plan, string action, LedgerWrites writes) =>
+        writes.ChangeAction(plan, action, command);
 }

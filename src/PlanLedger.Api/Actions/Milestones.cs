@@ -55,8 +55,8 @@ public static class MilestoneEndpoints
     [ProducesResponseType<ProblemDetails>(404)]
     [ProducesResponseType<ProblemDetails>(409)]
     [ProducesResponseType<ProblemDetails>(412)]
-    public static Task<IResult> Add(AddMilestone command, string partnershipId, string plan, string action, ActionChanges changes) =>
-        changes.Apply(plan, action, command);
+    public static Task<IResult> Add(AddMilestone command, string partnershipId, string plan, string action, LedgerWrites writes) =>
+        writes.ChangeAction(plan, action, command);
 
     [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/actions/{action}/milestones/{number}/completion", Name = "CompleteMilestone")]
     [Tags("Actions")]
@@ -64,6 +64,6 @@ public static class MilestoneEndpoints
     [ProducesResponseType<ProblemDetails>(404)]
     [ProducesResponseType<ProblemDetails>(409)]
     [ProducesResponseType<ProblemDetails>(412)]
-    public static Task<IResult> Complete(CompleteMilestone command, string partnershipId, string plan, string action, int number, ActionChanges changes) =>
-        changes.Apply(plan, action, command with { Number = number });
+    public static Task<IResult> Complete(CompleteMilestone command, string partnershipId, string plan, string action, int number, LedgerWrites writes) =>
+        writes.ChangeAction(plan, action, command with { Number = number });
 }

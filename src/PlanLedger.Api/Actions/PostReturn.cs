@@ -1,9 +1,9 @@
 using FluentValidation;
-using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using PlanLedger.Infrastructure;
 using PlanLedger.Ledger;
+using PlanLedger.Plans;
 using Wolverine.Http;
 
 namespace PlanLedger.Actions;
@@ -32,6 +32,8 @@ public sealed record PostReturn(
 }
 
 /// <param name="Action">The partnership's own reference of the action.</param>
+/// <param name="ExpectedVersion">The version the caller expects the action to be at when this item applies (the number in its
+/// ETag); a different version refuses the whole return with 412. Absent, the item applies to the action as it stands.</param>
 public sealed record ReturnItem(
     string Action,
     AddAction? NewAction = null,
@@ -41,7 +43,8 @@ public sealed record ReturnItem(
     RecordProgressUpdate? ProgressUpdate = null,
     ChangeStatus? Status = null,
     AddMilestone? Milestone = null,
-    CompleteAction? Completion = null)
+    CompleteAction? Completion = null,
+    int? ExpectedVersion = null)
 {
     public IEnumerable<IActionChange> Changes()
     {
@@ -64,6 +67,7 @@ public sealed record ReturnItem(
             RuleFor(i => i.NewAction!).SetValidator(new AddAction.Validator(clock)).When(i => i.NewAction is not null);
             RuleFor(i => i.NewAction!.Reference).Equal(i => i.Action).When(i => i.NewAction is not null)
                 .WithMessage("'newAction.reference' must equal the item's 'action'");
+            RuleFor(i => i.ExpectedVersion).GreaterThanOrEqualTo(1).When(i => i.ExpectedVersion is not null);
             RuleFor(i => i.Details!).SetValidator(new AmendDetails.Validator(clock)).When(i => i.Details is not null);
             RuleFor(i => i.Leads!).SetValidator(new AssignLeads.Validator(clock)).When(i => i.Leads is not null);
             RuleFor(i => i.Timescale!).SetValidator(new SetTimescale.Validator(clock)).When(i => i.Timescale is not null);
@@ -75,102 +79,142 @@ public sealed record ReturnItem(
     }
 }
 
-/// <summary>What a return did, item by item.</summary>
-public sealed record ReturnResult(string Period, int EventsAppended, IReadOnlyList<ReturnItemResult> Items);
+/// <summary>What a recorded return appended, item by item.</summary>
+public sealed record ReturnResult(string Period, IReadOnlyList<ReturnItemResult> Items);
 
-public sealed record ReturnItemResult(int Index, string Action, string Outcome, int EventsAppended, int? Version, ProblemDetails? Problem);
+/// <summary>What one item of a recorded return appended.</summary>
+/// <param name="Version">The action's version once this item's events were appended (the number of its ETag then).</param>
+public sealed record ReturnItemResult(int Index, string Action, WriteResult Outcome, int EventsAppended, int Version);
 
-public static class PostReturnEndpoint
+/// <summary>Why a refused return's item was not recorded: it was refused itself, or another item was.</summary>
+public enum ReturnItemRefusal
 {
-    /// <summary>An action the return changes: its state so far, the version it was read at, the events to append.</summary>
-    private sealed record Pending(ActionRecord State, int ReadAt, bool IsNew)
-    {
-        public ActionRecord State { get; set; } = State;
-        public List<ILedgerEvent> Events { get; } = [];
-    }
+    /// <summary>This item broke a rule; its problem says which.</summary>
+    Refused,
+    /// <summary>This item was acceptable, but the return is all-or-nothing and another item was refused.</summary>
+    NotRecorded
+}
 
-    [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/returns", Name = "PostReturn")]
-    [Tags("Returns")]
-    [ProducesResponseType<Written<ReturnResult>>(200)]
-    [ProducesResponseType<ProblemDetails>(404)]
-    [ProducesResponseType<ProblemDetails>(409)]
-    [ProducesResponseType<ProblemDetails>(422)]
-    public static Task<IResult> Post(PostReturn command, string partnershipId, string plan, LedgerWrites writes) =>
-        writes.Run(command, session => Apply(session, partnershipId, plan, command, writes));
+/// <summary>One item of a refused return: nothing of it was recorded.</summary>
+public sealed record ReturnItemProblem(int Index, string Action, ReturnItemRefusal Outcome, ProblemDetails? Problem);
 
-    private static async Task<WriteOutcome> Apply(IDocumentSession session, string partnershipId, string plan, PostReturn command, LedgerWrites writes)
+/// <summary>The problem document of a refused return (application/problem+json): nothing in the return was recorded.</summary>
+/// <param name="Items">Every item of the return: the refused ones with their problem (its errors name the field), the others marked NotRecorded.</param>
+public sealed record ReturnRefused(string Type, string Title, int Status, string Detail, IReadOnlyList<ReturnItemProblem> Items, string? TraceId);
+
+/// <summary>
+/// A return's decision, as a pure function of the plan and the actions it names: every item is decided against the
+/// state the items before it left, and the return is recorded whole or not at all.
+/// </summary>
+public sealed record ReturnDecision(ReturnResult Result, IReadOnlyDictionary<string, ReturnDecision.Stream> Streams, ProblemDetails? Refusal)
+{
+    /// <summary>An action the return changes: the version it was read at (null: the return adds it), its events and where they leave it.</summary>
+    public sealed record Stream(int? ReadAt, IReadOnlyList<ILedgerEvent> Events, ActionRecord State);
+
+    public int EventsAppended => Streams.Values.Sum(s => s.Events.Count);
+
+    public static ReturnDecision Of(PostReturn command, string plan, PlanRecord? planRecord, IReadOnlyDictionary<string, ActionRecord> actions,
+        Func<IEffectiveChange, DateOnly?, Provenance> provenance)
     {
+        if (planRecord is null) return new(new ReturnResult(command.Period, []), new Dictionary<string, Stream>(), PlanChanges.NotFound(plan));
+
+        var streams = new Dictionary<string, (int? ReadAt, List<ILedgerEvent> Events, ActionRecord? State)>();
         var results = new List<ReturnItemResult>();
-        // One query loads every existing action the return names; the events are appended at the end with
-        // the version each action was read at, so a concurrent change to any of them still fails the return.
-        var keys = command.Items.Where(i => i.NewAction is null).Select(i => ActionRecord.KeyFor(plan, i.Action)).Distinct().ToArray();
-        var loaded = keys.Length == 0 ? [] : await session.LoadManyAsync<ActionRecord>(keys);
-        var streams = loaded.ToDictionary(a => a.Id, a => new Pending(a, a.Version, IsNew: false));
-        var planRules = new PlanRules(session, plan);
-        var total = 0;
+        var problems = new List<(int Index, ProblemDetails Problem)>();
 
         for (var index = 0; index < command.Items.Count; index++)
         {
             var item = command.Items[index];
             var key = ActionRecord.KeyFor(plan, item.Action);
-            var events = 0;
+            if (!streams.TryGetValue(key, out var stream))
+                stream = actions.TryGetValue(item.Action, out var current) ? (current.Version, [], current) : (null, [], null);
+            var state = stream.State;
+            var events = new List<ILedgerEvent>();
             ProblemDetails? problem = null;
 
-            if (item.NewAction is { } add && !streams.ContainsKey(key))
+            if (item.NewAction is { } add && state is null)
             {
-                var outcome = await AddActionEndpoint.Add(session, partnershipId, plan, add, writes.ProvenanceFor(add, command.EffectiveOn));
-                switch (outcome)
-                {
-                    case WriteOutcome.Appended appended:
-                        streams[key] = new Pending((ActionRecord)appended.Resource, 1, IsNew: true);
-                        events++;
-                        break;
-                    case WriteOutcome.Refused refused:
-                        problem = refused.Problem;
-                        break;
-                }
+                var added = add.Decide(plan, planRecord, null, provenance(add, command.EffectiveOn));
+                problem = added.Refusal;
+                events.AddRange(added.Events);
+                if (problem is null) state = StreamState.FoldAll<ActionRecord>(null, key, events);
+            }
+            if (problem is null && state is null)
+                problem = ActionChanges.NotFound(plan, item.Action, $"items[{index}].action");
+            if (problem is null && item.ExpectedVersion is { } expected && expected != state!.Version)
+                problem = Problems.Of(412, "Precondition failed",
+                    $"Item {index} expected action '{item.Action}' at version {expected} but it is at version {state.Version}; read it again and retry.",
+                    $"items[{index}].expectedVersion");
+
+            foreach (var change in problem is null ? item.Changes() : [])
+            {
+                problem = change is IPlanRule rule ? rule.Validate(planRecord) : null;
+                var verdict = problem is null ? Verdict.Of(change, state!, provenance(change, command.EffectiveOn)) : default;
+                problem ??= verdict.Refusal;
+                if (problem is not null) break;
+                events.AddRange(verdict.Events);
+                state = StreamState.FoldAll(state, key, verdict.Events);
             }
 
-            if (problem is null && !streams.ContainsKey(key))
-                problem = Problems.Of(404, "Not found", $"Action '{item.Action}' of plan '{plan}' was not found in this partnership's ledger.", $"items[{index}].action");
-
-            if (problem is null)
-                problem = await planRules.Check(item.Changes());
-
-            if (problem is null)
+            if (problem is not null)
             {
-                var pending = streams[key];
-                foreach (var change in item.Changes())
-                {
-                    var decision = ActionChanges.Decide(pending.State, change, writes.ProvenanceFor(change, command.EffectiveOn));
-                    if (decision.Refusal is not null) { problem = decision.Refusal.Problem; break; }
-                    pending.Events.AddRange(decision.Events);
-                    pending.State = decision.State;
-                    events += decision.Events.Count;
-                }
+                problems.Add((index, problem));
+                continue;
             }
-
-            total += events;
-            results.Add(problem is null
-                ? new ReturnItemResult(index, item.Action, events == 0 ? "Unchanged" : "Appended", events, streams[key].State.Version, null)
-                : new ReturnItemResult(index, item.Action, "Refused", 0, null, problem));
+            streams[key] = (stream.ReadAt, [.. stream.Events, .. events], state);
+            results.Add(new ReturnItemResult(index, item.Action, events.Count == 0 ? WriteResult.Unchanged : WriteResult.Appended, events.Count, state!.Version));
         }
 
-        foreach (var (key, pending) in streams.Where(s => s.Value.Events.Count > 0))
-        {
-            var appended = pending.Events.Cast<object>().ToArray();
-            if (pending.IsNew) session.Events.Append(key, appended);
-            else session.Events.Append(key, pending.ReadAt + appended.Length, appended);
-        }
-
-        var result = new ReturnResult(command.Period, total, results);
-        if (results.Any(r => r.Problem is not null))
-        {
-            var refusal = Problems.Of(422, "Return refused",
-                $"{results.Count(r => r.Problem is not null)} of {results.Count} items were refused; nothing in this return was recorded.");
-            refusal.Extensions["items"] = results;
-            return new WriteOutcome.Refused(refusal);
-        }
-        return total == 0 ? new WriteOutcome.Unchanged(0, result) : new WriteOutcome.Appended(total, 0, result);
+        var decided = streams.ToDictionary(s => s.Key, s => new Stream(s.Value.ReadAt, s.Value.Events, s.Value.State!));
+        return new(new ReturnResult(command.Period, results), decided, problems.Count == 0 ? null : Refuse(command, problems));
     }
+
+    private static ProblemDetails Refuse(PostReturn command, List<(int Index, ProblemDetails Problem)> problems)
+    {
+        // A stale expected version is the caller's view being out of date (412); any other refusal is the content (422).
+        var status = problems.Any(p => p.Problem.Status == 412) ? 412 : 422;
+        var refusal = Problems.Of(status, "Return refused",
+            $"{problems.Count} of {command.Items.Count} items were refused, so nothing in this return was recorded: " +
+            "correct the refused items and send the whole return again.");
+        refusal.Extensions["items"] = command.Items.Select((item, index) =>
+            problems.FirstOrDefault(p => p.Index == index).Problem is { } problem
+                ? new ReturnItemProblem(index, item.Action, ReturnItemRefusal.Refused, problem)
+                : new ReturnItemProblem(index, item.Action, ReturnItemRefusal.NotRecorded, null)).ToList();
+        return refusal;
+    }
+}
+
+public static class PostReturnEndpoint
+{
+    [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/returns", Name = "PostReturn")]
+    [Tags("Returns")]
+    [ProducesResponseType<Written<ReturnResult>>(200)]
+    [ProducesResponseType<ProblemDetails>(404)]
+    [ProducesResponseType<ProblemDetails>(409)]
+    [ProducesResponseType<ReturnRefused>(412, "application/problem+json")]
+    [ProducesResponseType<ReturnRefused>(422, "application/problem+json")]
+    public static Task<IResult> Post(PostReturn command, string partnershipId, string plan, LedgerWrites writes) =>
+        writes.Run<PostReturn, ReturnResult>(command, async write =>
+        {
+            if (write.Preconditions.Refuse("a return changes many actions: give each item's expectedVersion instead.") is { } unsupported)
+                return unsupported;
+
+            // One query loads every action the return names; each is appended with the version it was read at,
+            // so a concurrent change to any of them fails the whole return.
+            var planRecord = await write.Session.LoadAsync<PlanRecord>(PlanRecord.KeyFor(plan), write.Cancellation);
+            var keys = command.Items.Select(i => ActionRecord.KeyFor(plan, i.Action)).Distinct().ToArray();
+            var actions = await write.Session.LoadManyAsync<ActionRecord>(write.Cancellation, keys);
+            var decision = ReturnDecision.Of(command, plan, planRecord, actions.ToDictionary(a => a.Reference), write.ProvenanceFor);
+            if (decision.Refusal is { } refusal) return refusal;
+
+            foreach (var (key, stream) in decision.Streams.Where(s => s.Value.Events.Count > 0))
+            {
+                var events = stream.Events.Cast<object>().ToArray();
+                if (stream.ReadAt is { } readAt) write.Session.Events.Append(key, readAt + events.Length, events);
+                else write.Session.Events.StartStream<ActionRecord>(key, events);
+            }
+            return decision.EventsAppended == 0
+                ? new Outcome<ReturnResult>.Unchanged(decision.Result, null)
+                : new Outcome<ReturnResult>.Appended(decision.Result, decision.EventsAppended, null);
+        });
 }

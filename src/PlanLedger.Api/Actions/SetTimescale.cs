@@ -55,6 +55,6 @@ public static class SetTimescaleEndpoint
     [ProducesResponseType<ProblemDetails>(409)]
     [ProducesResponseType<ProblemDetails>(412)]
     [ProducesResponseType<ProblemDetails>(422)]
-    public static Task<IResult> Post(SetTimescale command, string partnershipId, string plan, string action, ActionChanges changes) =>
-        changes.Apply(plan, action, command);
+    public static Task<IResult> Post(SetTimescale command, string partnershipId, string plan, string action, LedgerWrites writes) =>
+        writes.ChangeAction(plan, action, command);
 }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Marten;
 
 namespace PlanLedger.Infrastructure;
@@ -19,11 +18,9 @@ public sealed class IdempotentAnswer
     public string? Location { get; set; }
     public DateTimeOffset RecordedAt { get; set; }
 
-    public static string Hash(HttpRequest request, object command, JsonSerializerOptions json)
-    {
-        var text = $"{request.Method} {request.Path}\n{JsonSerializer.Serialize(command, command.GetType(), json)}";
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-    }
+    /// <summary>The request as the ledger read it (method, path and the bound command), so a retry matches whatever its formatting.</summary>
+    public static string Hash(HttpRequest request, string command) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{request.Method} {request.Path}\n{command}")));
 }
 
 public static class IdempotencyConfiguration

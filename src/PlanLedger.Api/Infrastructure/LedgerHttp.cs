@@ -37,8 +37,6 @@ public static class LedgerHttp
         builder.Services.AddSingleton<Audit.HistoryCache>();
         builder.Services.AddHostedService<National.NationalLagSampler>();
         builder.Services.AddScoped<LedgerWrites>();
-        builder.Services.AddScoped<ActionChanges>();
-        builder.Services.AddScoped<PlanChanges>();
 
         builder.Host.UseWolverine(opts =>
         {

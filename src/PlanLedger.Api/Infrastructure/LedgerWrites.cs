@@ -4,7 +4,6 @@ using JasperFx;
 using JasperFx.Events;
 using Marten;
 using Marten.Exceptions;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using PlanLedger.Ledger;
@@ -12,32 +11,50 @@ using PlanLedger.Security;
 
 namespace PlanLedger.Infrastructure;
 
-/// <summary>A command that may say when it took effect; absent, it takes effect today.</summary>
-public interface IEffectiveChange
-{
-    /// <summary>The reporting date the change takes effect on (may be in the past); defaults to today.</summary>
-    DateOnly? EffectiveOn { get; }
-}
-
 /// <summary>What a write did: appended events, changed nothing, or was refused.</summary>
-public abstract record WriteOutcome
+public abstract record Outcome<T>
 {
-    public sealed record Appended(int Events, int Version, object Resource, string? Location = null) : WriteOutcome;
-    public sealed record Unchanged(int Version, object Resource) : WriteOutcome;
-    public sealed record Refused(ProblemDetails Problem) : WriteOutcome;
+    /// <param name="Version">The resource's version after the write; null for a return, whose items each say theirs.</param>
+    public sealed record Appended(T Resource, int Events, int? Version, string? Location = null) : Outcome<T>;
+    public sealed record Unchanged(T Resource, int? Version) : Outcome<T>;
+    public sealed record Refused(ProblemDetails Problem) : Outcome<T>;
+
+    public static implicit operator Outcome<T>(ProblemDetails problem) => new Refused(problem);
 }
 
 /// <summary>The answer to every write: what happened, and the resource as it now stands.</summary>
 /// <param name="Outcome">"Appended", or "Unchanged" when the change would change nothing and nothing was appended.</param>
+/// <param name="Version">The resource's version after the write, as in its ETag (a return has none: its items carry theirs).</param>
 public sealed record Written<T>(
-    string Outcome,
+    WriteResult Outcome,
     int EventsAppended,
-    int Version,
+    int? Version,
     T Resource);
 
+/// <summary>Whether a write recorded anything.</summary>
+public enum WriteResult
+{
+    /// <summary>Events were appended to the ledger.</summary>
+    Appended,
+    /// <summary>The change would change nothing: nothing was appended.</summary>
+    Unchanged
+}
+
+/// <summary>What a write works with inside the pipeline: its session, the caller's provenance and preconditions.</summary>
+public sealed class WriteContext(IDocumentSession session, Preconditions preconditions, Func<IEffectiveChange, DateOnly?, Provenance> provenance, CancellationToken cancellation)
+{
+    public IDocumentSession Session { get; } = session;
+    public Preconditions Preconditions { get; } = preconditions;
+    public CancellationToken Cancellation { get; } = cancellation;
+
+    /// <summary>Who, through which system, effective when (the change's own date, else the fallback, else today), recorded now.</summary>
+    public Provenance ProvenanceFor(IEffectiveChange change, DateOnly? fallback = null) => provenance(change, fallback);
+}
+
 /// <summary>
-/// The one path every change to a partnership's ledger takes: the checked partnership, provenance
-/// from the credential, idempotency, optimistic concurrency, and problem details for refusals.
+/// The one path every change to a ledger takes: the checked partnership, provenance from the credential,
+/// Idempotency-Key, preconditions, optimistic concurrency, problem details for refusals, and telemetry.
+/// What a write decides is its own (see <see cref="StreamWrites"/>); how it is recorded and answered is here.
 /// </summary>
 public sealed class LedgerWrites(
     IDocumentStore store,
@@ -46,65 +63,57 @@ public sealed class LedgerWrites(
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     ILogger<LedgerWrites> logger)
 {
-    private HttpContext Http => accessor.HttpContext ?? throw new InvalidOperationException("No HTTP request");
+    /// <summary>Writes to the partnership named in the route (checked against the credential before this runs).</summary>
+    public Task<IResult> Run<TCommand, T>(TCommand command, Func<WriteContext, Task<Outcome<T>>> write) where TCommand : IEffectiveChange =>
+        Run(command, Http.Partnership(), write);
 
-    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-
-    public Provenance ProvenanceFor(IEffectiveChange change, DateOnly? fallback = null)
-    {
-        var caller = Http.Caller();
-        var correlation = Http.Request.Headers["X-Correlation-Id"].FirstOrDefault() is { Length: > 0 and <= 100 } c
-            ? c
-            : Activity.Current?.TraceId.ToString() ?? Http.TraceIdentifier;
-        return new Provenance(change.EffectiveOn ?? fallback ?? Today, clock.GetUtcNow(), caller.Actor, caller.SourceSystem, correlation);
-    }
-
-    /// <summary>The version the caller says it saw (If-Match), if it sent one.</summary>
-    public int? ExpectedVersion => ETags.ParseIfMatch(Http.Request.Headers.IfMatch);
-
-    public async Task<IResult> Run(object command, Func<IDocumentSession, Task<WriteOutcome>> work, int createdStatus = 200)
+    /// <summary>Writes to a named ledger: a partnership's, or the national one (<see cref="JasperFx.StorageConstants.DefaultTenantId"/>).</summary>
+    public async Task<IResult> Run<TCommand, T>(TCommand command, string ledger, Func<WriteContext, Task<Outcome<T>>> write)
+        where TCommand : IEffectiveChange
     {
         var http = Http;
-        var partnership = http.Partnership();
         var key = http.Request.Headers[IdempotencyConfiguration.Header].FirstOrDefault();
         if (key is { Length: 0 or > 100 })
             return Problems.Result(400, "Invalid Idempotency-Key", "The Idempotency-Key header must hold 1 to 100 characters.", "Idempotency-Key");
+        if (Preconditions.Read(http.Request, out var preconditions) is { } malformed) return Problems.Result(malformed);
 
-        await using var session = store.LightweightSession(partnership);
+        await using var session = store.LightweightSession(ledger);
         string? hash = null;
         if (key is not null)
         {
-            hash = IdempotentAnswer.Hash(http.Request, command, json.Value.SerializerOptions);
+            hash = IdempotentAnswer.Hash(http.Request, JsonSerializer.Serialize(command, json.Value.SerializerOptions));
             var earlier = await session.LoadAsync<IdempotentAnswer>(key, http.RequestAborted);
             if (earlier is not null) return Replay(earlier, hash);
         }
 
-        WriteOutcome outcome;
+        var provenance = Provenance(http);
+        Outcome<T> outcome;
         try
         {
-            outcome = await work(session);
+            outcome = await write(new WriteContext(session, preconditions, provenance, http.RequestAborted));
         }
         catch (ConcurrencyException e) { return Conflict(e); }
 
-        if (outcome is WriteOutcome.Refused refused)
+        if (outcome is Outcome<T>.Refused refused)
         {
             LedgerTelemetry.ChangesRefused.Add(1);
             return Problems.Result(refused.Problem);
         }
 
-        var (status, body, etag, location, appended) = outcome switch
+        var answer = outcome switch
         {
-            WriteOutcome.Appended a => (a.Location is null ? 200 : createdStatus, Wrap("Appended", a.Events, a.Version, a.Resource), ETags.For(a.Version), a.Location, a.Events),
-            WriteOutcome.Unchanged u => (200, Wrap("Unchanged", 0, u.Version, u.Resource), ETags.For(u.Version), null, 0),
+            Outcome<T>.Appended a => new Answer<T>(a.Location is null ? 200 : 201, new Written<T>(WriteResult.Appended, a.Events, a.Version, a.Resource), a.Location),
+            Outcome<T>.Unchanged u => new Answer<T>(200, new Written<T>(WriteResult.Unchanged, 0, u.Version, u.Resource), null),
             _ => throw new UnreachableException()
         };
-        var bodyJson = JsonSerializer.Serialize(body, body.GetType(), json.Value.SerializerOptions);
+        var body = JsonSerializer.Serialize(answer.Body, json.Value.SerializerOptions);
+        var etag = answer.Body.Version is { } version ? ETags.For(version) : null;
 
         if (key is not null)
         {
             session.Insert(new IdempotentAnswer
             {
-                Id = key, RequestHash = hash!, StatusCode = status, Body = bodyJson, ETag = etag, Location = location,
+                Id = key, RequestHash = hash!, StatusCode = answer.Status, Body = body, ETag = etag, Location = answer.Location,
                 RecordedAt = clock.GetUtcNow()
             });
         }
@@ -119,26 +128,35 @@ public sealed class LedgerWrites(
         }
         catch (Exception e) when (e is Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException)
         {
-            return Problems.Result(409, "Already exists", "Something with this reference already exists in this partnership's ledger.");
+            return Problems.Result(409, "Already exists", "Something with this reference was recorded in this ledger at the same moment; read it and retry.");
         }
         catch (DocumentAlreadyExistsException) when (key is not null)
         {
             // A concurrent retry with the same key won; answer as it was answered.
-            await using var again = store.QuerySession(partnership);
+            await using var again = store.QuerySession(ledger);
             var earlier = await again.LoadAsync<IdempotentAnswer>(key, http.RequestAborted);
             if (earlier is not null) return Replay(earlier, hash!);
             throw;
         }
 
-        LedgerTelemetry.EventsAppended.Add(appended, new KeyValuePair<string, object?>("partnership", partnership));
-        return new JsonText(status, bodyJson, etag, location);
+        LedgerTelemetry.EventsAppended.Add(answer.Body.EventsAppended, new KeyValuePair<string, object?>("partnership", ledger));
+        return new JsonText(answer.Status, body, etag, answer.Location);
     }
 
-    private static object Wrap(string outcome, int events, int version, object resource)
+    private HttpContext Http => accessor.HttpContext ?? throw new InvalidOperationException("No HTTP request");
+
+    private Func<IEffectiveChange, DateOnly?, Provenance> Provenance(HttpContext http)
     {
-        var type = typeof(Written<>).MakeGenericType(resource.GetType());
-        return Activator.CreateInstance(type, outcome, events, version, resource)!;
+        var caller = http.Caller();
+        var correlation = http.Request.Headers["X-Correlation-Id"].FirstOrDefault() is { Length: > 0 and <= 100 } c
+            ? c
+            : Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        return (change, fallback) => new Provenance(change.EffectiveOn ?? fallback ?? today, now, caller.Actor, caller.SourceSystem, correlation);
     }
+
+    private sealed record Answer<T>(int Status, Written<T> Body, string? Location);
 
     private static IResult Replay(IdempotentAnswer earlier, string hash) =>
         earlier.RequestHash == hash

@@ -21,9 +21,6 @@ public static class Problems
     public static IResult Result(ProblemDetails problem) =>
         Results.Problem(problem);
 
-    public static WriteOutcome.Refused Refuse(int status, string title, string detail, string? field = null) =>
-        new(Of(status, title, detail, field));
-
     public static IResult NotFound(string what) =>
         Result(404, "Not found", $"{what} was not found in this partnership's ledger.");
 }

@@ -1,5 +1,6 @@
 using FluentValidation;
 using Marten;
+using Marten.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using PlanLedger.Infrastructure;
@@ -29,6 +30,12 @@ public sealed record OnboardPartnership(
             RuleForEach(c => c.StatutoryPartners).NotEmpty().MaximumLength(Limits.Title);
         }
     }
+
+    /// <summary>A partnership is onboarded once; the same onboarding again changes nothing.</summary>
+    public Verdict Decide(Partnership? existing, Provenance provenance) =>
+        existing is null ? Verdict.Record(new PartnershipOnboarded(Code, Name, IntegrationAuthority, StatutoryPartners ?? [], provenance))
+        : existing.Name == Name ? Verdict.Unchanged
+        : Problems.Of(409, "Partnership exists", $"A partnership '{Code}' is already onboarded as '{existing.Name}'.", "code");
 }
 
 public static class OnboardPartnershipEndpoint
@@ -38,38 +45,10 @@ public static class OnboardPartnershipEndpoint
     [Authorize(Policy = Policies.Onboard)]
     [ProducesResponseType<Written<Partnership>>(201)]
     [ProducesResponseType<ProblemDetails>(409)]
-    public static async Task<IResult> Post(OnboardPartnership command, IDocumentStore store, LedgerWrites writes,
-        PartnershipDirectory directory, HttpContext http)
-    {
-        var key = Partnership.KeyFor(command.Code);
-        await using var session = store.LightweightSession();
-        var existing = await session.LoadAsync<Partnership>(key, http.RequestAborted);
-        if (existing is not null)
-        {
-            return existing.Name == command.Name
-                ? Results.Json(new Written<Partnership>("Unchanged", 0, existing.Version, existing))
-                : Problems.Result(409, "Partnership exists", $"A partnership '{command.Code}' is already onboarded as '{existing.Name}'.", "code");
-        }
-
-        var onboarded = new PartnershipOnboarded(command.Code, command.Name, command.IntegrationAuthority,
-            command.StatutoryPartners ?? [], writes.ProvenanceFor(command));
-        session.Events.StartStream<Partnership>(key, onboarded);
-        try
-        {
-            await session.SaveChangesAsync(http.RequestAborted);
-        }
-        catch (JasperFx.Events.ExistingStreamIdCollisionException)
-        {
-            return Problems.Result(409, "Partnership exists", $"A partnership '{command.Code}' is already onboarded.", "code");
-        }
-        directory.Remember(command.Code);
-        var partnership = new Partnership
-        {
-            Id = key, Version = 1, Code = command.Code, Name = command.Name, IntegrationAuthority = command.IntegrationAuthority,
-            StatutoryPartners = onboarded.StatutoryPartners, OnboardedOn = onboarded.Provenance.EffectiveOn
-        };
-        return Results.Created($"/partnerships/{command.Code}", new Written<Partnership>("Appended", 1, 1, partnership));
-    }
+    [ProducesResponseType<ProblemDetails>(412)]
+    public static Task<IResult> Post(OnboardPartnership command, LedgerWrites writes) =>
+        writes.Run(command, JasperFx.StorageConstants.DefaultTenantId, write => write.Create<Partnership>(Partnership.KeyFor(command.Code), command,
+            command.Decide, $"/partnerships/{command.Code}", $"partnership '{command.Code}'"));
 
     /// <summary>Every onboarded partnership, including those with no data yet.</summary>
     [WolverineGet("/partnerships", Name = "ListPartnerships")]

@@ -3,6 +3,7 @@ using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
 using Marten.Events.Aggregation;
+using PlanLedger.Infrastructure;
 using PlanLedger.Ledger;
 
 namespace PlanLedger.Partnerships;
@@ -16,7 +17,7 @@ public sealed record PartnershipOnboarded(
     Provenance Provenance) : ILedgerEvent;
 
 /// <summary>A partnership (tenant): a Health and Social Care Partnership / Integration Joint Board.</summary>
-public sealed record Partnership
+public sealed record Partnership : IStreamState<Partnership>
 {
     /// <summary>Stream key: partnership/{code}.</summary>
     public string Id { get; init; } = "";
@@ -28,27 +29,22 @@ public sealed record Partnership
     public DateOnly OnboardedOn { get; init; }
 
     public static string KeyFor(string code) => $"partnership/{code}";
-}
 
-public partial class PartnershipProjection : SingleStreamProjection<Partnership, string>
-{
-    // Declaring the events lets Marten skip this projection for other streams: without it every
-    // inline projection loads its document for every stream a session appends to.
-    public PartnershipProjection()
-    {
-        IncludeType<PartnershipOnboarded>();
-    }
+    public static Partnership AtVersion(Partnership state, int version) => state with { Version = version };
 
-    public override Partnership? Evolve(Partnership? snapshot, string id, IEvent e) => e.Data switch
+    public static Partnership? Fold(Partnership? state, string key, object @event) => @event switch
     {
         PartnershipOnboarded o => new Partnership
         {
-            Id = id, Version = (int)e.Version, Code = o.Code, Name = o.Name, IntegrationAuthority = o.IntegrationAuthority,
+            Id = key, Version = (state?.Version ?? 0) + 1, Code = o.Code, Name = o.Name, IntegrationAuthority = o.IntegrationAuthority,
             StatutoryPartners = o.StatutoryPartners, OnboardedOn = o.Provenance.EffectiveOn
         },
-        _ => snapshot
+        _ => state
     };
 }
+
+public partial class PartnershipProjection() : StreamProjection<Partnership>(
+    typeof(PartnershipOnboarded));
 
 /// <summary>
 /// The partnerships that exist, cached: every request naming a partnership is checked against it,

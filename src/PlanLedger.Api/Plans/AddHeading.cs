@@ -27,12 +27,17 @@ public sealed record AddHeading(string Reference, HeadingKind Kind, string Title
         }
     }
 
-    public ProblemDetails? Validate(PlanRecord plan) => PlanChanges.MustNotBeSuperseded(plan);
+    /// <summary>A heading's reference is unique within its plan; adding the same heading again changes nothing.</summary>
+    public ProblemDetails? Validate(PlanRecord plan) =>
+        PlanChanges.MustNotBeSuperseded(plan)
+        ?? (plan.Headings.Any(h => h.Reference == Reference && !IsThis(h))
+            ? Problems.Of(409, "Heading exists", $"Plan '{plan.Reference}' already has a different heading '{Reference}'.", "reference")
+            : null);
 
     public IReadOnlyList<ILedgerEvent> Decide(PlanRecord plan, Provenance provenance) =>
-        plan.Headings.Any(h => h.Reference == Reference && h.Kind == Kind && h.Title == Title && h.Proposal == Proposal)
-            ? []
-            : [new HeadingAdded(Reference, Kind, Title, Proposal, provenance)];
+        plan.Headings.Any(IsThis) ? [] : [new HeadingAdded(Reference, Kind, Title, Proposal, provenance)];
+
+    private bool IsThis(Heading h) => h.Reference == Reference && h.Kind == Kind && h.Title == Title && h.Proposal == Proposal;
 }
 
 public static class AddHeadingEndpoint
@@ -43,20 +48,6 @@ public static class AddHeadingEndpoint
     [ProducesResponseType<ProblemDetails>(404)]
     [ProducesResponseType<ProblemDetails>(409)]
     [ProducesResponseType<ProblemDetails>(412)]
-    public static Task<IResult> Post(AddHeading command, string partnershipId, string plan, PlanChanges changes) =>
-        changes.Apply(plan, new HeadingOnce(command));
-
-    /// <summary>A heading's reference is unique within its plan.</summary>
-    private sealed record HeadingOnce(AddHeading Heading) : IPlanChange
-    {
-        public DateOnly? EffectiveOn => Heading.EffectiveOn;
-
-        public ProblemDetails? Validate(PlanRecord plan) =>
-            Heading.Validate(plan)
-            ?? (plan.Headings.Any(h => h.Reference == Heading.Reference && (h.Kind != Heading.Kind || h.Title != Heading.Title || h.Proposal != Heading.Proposal))
-                ? Problems.Of(409, "Heading exists", $"Plan '{plan.Reference}' already has a different heading '{Heading.Reference}'.", "reference")
-                : null);
-
-        public IReadOnlyList<ILedgerEvent> Decide(PlanRecord plan, Provenance provenance) => Heading.Decide(plan, provenance);
-    }
+    public static Task<IResult> Post(AddHeading command, string partnershipId, string plan, LedgerWrites writes) =>
+        writes.ChangePlan(plan, command);
 }

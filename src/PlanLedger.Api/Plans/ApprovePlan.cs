@@ -54,14 +54,14 @@ public static class PlanLifecycleEndpoints
     [ProducesResponseType<ProblemDetails>(404)]
     [ProducesResponseType<ProblemDetails>(409)]
     [ProducesResponseType<ProblemDetails>(412)]
-    public static Task<IResult> Approve(ApprovePlan command, string partnershipId, string plan, PlanChanges changes) =>
-        changes.Apply(plan, command);
+    public static Task<IResult> Approve(ApprovePlan command, string partnershipId, string plan, LedgerWrites writes) =>
+        writes.ChangePlan(plan, command);
 
     [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/supersession", Name = "SupersedePlan")]
     [Tags("Plans")]
     [ProducesResponseType<Written<PlanRecord>>(200)]
     [ProducesResponseType<ProblemDetails>(404)]
     [ProducesResponseType<ProblemDetails>(412)]
-    public static Task<IResult> Supersede(SupersedePlan command, string partnershipId, string plan, PlanChanges changes) =>
-        changes.Apply(plan, command);
+    public static Task<IResult> Supersede(SupersedePlan command, string partnershipId, string plan, LedgerWrites writes) =>
+        writes.ChangePlan(plan, command);
 }

@@ -26,7 +26,7 @@ public sealed record HeadingAdded(string Reference, HeadingKind Kind, string Tit
 public sealed record Heading(string Reference, HeadingKind Kind, string Title, string? Proposal);
 
 /// <summary>A plan: an MSG self-evaluation, MSG improvement action plan, inspection improvement plan or strategic commissioning plan.</summary>
-public sealed record PlanRecord
+public sealed record PlanRecord : IStreamState<PlanRecord>
 {
     /// <summary>Stream key: plan/{reference}.</summary>
     public string Id { get; init; } = "";
@@ -50,6 +50,8 @@ public sealed record PlanRecord
         Headings.Any(h => h.Reference == heading)
             ? null
             : Problems.Of(422, "Unknown heading", $"Plan '{Reference}' has no heading '{heading}'.", "heading");
+
+    public static PlanRecord AtVersion(PlanRecord state, int version) => state with { Version = version };
 
     public static PlanRecord? Fold(PlanRecord? state, string key, object @event)
     {
@@ -85,21 +87,8 @@ public sealed record PlanRecord
     }
 }
 
-public partial class PlanProjection : SingleStreamProjection<PlanRecord, string>
-{
-    // Declaring the events lets Marten skip this projection for other streams: without it every
-    // inline projection loads its document for every stream a session appends to.
-    public PlanProjection()
-    {
-        IncludeType<PlanRegistered>();
-        IncludeType<PlanApproved>();
-        IncludeType<PlanSuperseded>();
-        IncludeType<HeadingAdded>();
-    }
-
-    public override PlanRecord? Evolve(PlanRecord? snapshot, string id, IEvent e) =>
-        PlanRecord.Fold(snapshot, id, e.Data) is { } next ? next with { Version = (int)e.Version } : snapshot;
-}
+public partial class PlanProjection() : StreamProjection<PlanRecord>(
+    typeof(PlanRegistered), typeof(PlanApproved), typeof(PlanSuperseded), typeof(HeadingAdded));
 
 public static class PlansConfiguration
 {

@@ -33,6 +33,12 @@ public sealed record RegisterPlan(
             RuleFor(c => c.ApprovedOn).Must(d => d is null || d.Value.Year is >= 2000 and <= 2100).WithMessage("'Approved On' must be between 2000 and 2100");
         }
     }
+
+    /// <summary>A plan's reference is the partnership's own and unique: an existing plan refuses a second registration.</summary>
+    public Verdict Decide(PlanRecord? existing, Provenance provenance) =>
+        existing is not null
+            ? Problems.Of(409, "Plan exists", $"This partnership already has a plan '{Reference}'.", "reference")
+            : Verdict.Record(new PlanRegistered(Reference, Kind, Title, VersionLabel, ApprovingBody, ApprovedOn, provenance));
 }
 
 public static class RegisterPlanEndpoint
@@ -41,17 +47,8 @@ public static class RegisterPlanEndpoint
     [Tags("Plans")]
     [ProducesResponseType<Written<PlanRecord>>(201)]
     [ProducesResponseType<ProblemDetails>(409)]
+    [ProducesResponseType<ProblemDetails>(412)]
     public static Task<IResult> Post(RegisterPlan command, string partnershipId, LedgerWrites writes) =>
-        writes.Run(command, async session =>
-        {
-            var key = PlanRecord.KeyFor(command.Reference);
-            if (await session.Events.FetchStreamStateAsync(key) is not null)
-                return Problems.Refuse(409, "Plan exists", $"This partnership already has a plan '{command.Reference}'.", "reference");
-
-            var registered = new PlanRegistered(command.Reference, command.Kind, command.Title, command.VersionLabel,
-                command.ApprovingBody, command.ApprovedOn, writes.ProvenanceFor(command));
-            session.Events.StartStream<PlanRecord>(key, registered);
-            var state = PlanRecord.Fold(null, key, registered)!;
-            return new WriteOutcome.Appended(1, state.Version, state, $"/partnerships/{partnershipId}/plans/{Uri.EscapeDataString(command.Reference)}");
-        }, createdStatus: 201);
+        writes.Run(command, write => write.Create<PlanRecord>(PlanRecord.KeyFor(command.Reference), command, command.Decide,
+            $"/partnerships/{partnershipId}/plans/{Uri.EscapeDataString(command.Reference)}", $"plan '{command.Reference}'"));
 }

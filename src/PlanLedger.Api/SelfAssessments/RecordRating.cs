@@ -31,10 +31,17 @@ public sealed record RecordRating(
             RuleFor(c => c.Plan).IsReference().When(c => c.Plan is not null);
         }
     }
+
+    /// <summary>A proposal is rated once; the same rating again changes nothing, a different one must be a revision.</summary>
+    public Verdict Decide(Proposal? proposal, string proposalNumber, SelfAssessment? existing, Provenance provenance) =>
+        RatingEndpoints.ProposalProblem(proposal, proposalNumber) is { } problem ? problem
+        : existing is null ? Verdict.Record(new RatingRecorded(proposalNumber, Rating, Evidence, ProposedImprovementActions, AssessedBy, Plan, provenance))
+        : existing.Rating == Rating && existing.Evidence == Evidence ? Verdict.Unchanged
+        : Problems.Of(409, "Already rated", $"Proposal {proposalNumber} is already rated {existing.Rating}; revise the rating with a reason instead.", "rating");
 }
 
 /// <summary>Revises a rating, with the reason ("we now consider this to be an over estimation").</summary>
-public sealed record ReviseRating(Rating Rating, string Reason, string? Evidence = null, DateOnly? EffectiveOn = null) : IEffectiveChange
+public sealed record ReviseRating(Rating Rating, string Reason, string? Evidence = null, DateOnly? EffectiveOn = null) : IChange<SelfAssessment>
 {
     public sealed class Validator : ChangeValidator<ReviseRating>
     {
@@ -45,6 +52,14 @@ public sealed record ReviseRating(Rating Rating, string Reason, string? Evidence
             RuleFor(c => c.Evidence).MaximumLength(Limits.Text);
         }
     }
+
+    public ProblemDetails? Validate(SelfAssessment rating) => null;
+
+    public IReadOnlyList<ILedgerEvent> Decide(SelfAssessment rating, Provenance provenance) =>
+        rating.Rating == Rating
+            ? []
+            : [new RatingRevised(rating.Proposal, rating.Rating, Rating, Rating > rating.Rating ? RevisionDirection.Up : RevisionDirection.Down,
+                Reason, Evidence, provenance)];
 }
 
 public static class RatingEndpoints
@@ -54,26 +69,12 @@ public static class RatingEndpoints
     [ProducesResponseType<Written<SelfAssessment>>(201)]
     [ProducesResponseType<ProblemDetails>(404)]
     [ProducesResponseType<ProblemDetails>(409)]
+    [ProducesResponseType<ProblemDetails>(412)]
     [ProducesResponseType<ProblemDetails>(422)]
     public static Task<IResult> Record(RecordRating command, string partnershipId, string proposal, MsgFramework framework, LedgerWrites writes) =>
-        writes.Run(command, async session =>
-        {
-            if (ProposalProblem(framework, proposal) is { } problem) return problem;
-            var key = SelfAssessment.KeyFor(proposal);
-            var stream = await session.Events.FetchForWriting<SelfAssessment>(key);
-            if (stream.Aggregate is { } existing)
-            {
-                return existing.Rating == command.Rating && existing.Evidence == command.Evidence
-                    ? new WriteOutcome.Unchanged(existing.Version, existing)
-                    : Problems.Refuse(409, "Already rated",
-                        $"Proposal {proposal} is already rated {existing.Rating}; revise the rating with a reason instead.", "rating");
-            }
-            var recorded = new RatingRecorded(proposal, command.Rating, command.Evidence, command.ProposedImprovementActions,
-                command.AssessedBy, command.Plan, writes.ProvenanceFor(command));
-            session.Events.StartStream<SelfAssessment>(key, recorded);
-            var state = SelfAssessment.Fold(null, key, recorded)!;
-            return new WriteOutcome.Appended(1, state.Version, state, $"/partnerships/{partnershipId}/self-assessments/{proposal}");
-        }, createdStatus: 201);
+        writes.Run(command, write => write.Create<SelfAssessment>(SelfAssessment.KeyFor(proposal), command,
+            (existing, provenance) => command.Decide(framework.Find(proposal), proposal, existing, provenance),
+            $"/partnerships/{partnershipId}/self-assessments/{proposal}", $"the rating of proposal {proposal}"));
 
     [WolverinePost("/partnerships/{partnershipId}/self-assessments/{proposal}/revisions", Name = "ReviseRating")]
     [Tags("Self-assessments")]
@@ -83,28 +84,18 @@ public static class RatingEndpoints
     [ProducesResponseType<ProblemDetails>(412)]
     [ProducesResponseType<ProblemDetails>(422)]
     public static Task<IResult> Revise(ReviseRating command, string partnershipId, string proposal, MsgFramework framework, LedgerWrites writes) =>
-        writes.Run(command, async session =>
-        {
-            if (ProposalProblem(framework, proposal) is { } problem) return problem;
-            var stream = await session.Events.FetchForWriting<SelfAssessment>(SelfAssessment.KeyFor(proposal));
-            if (stream.Aggregate is not { } current)
-                return Problems.Refuse(404, "Not rated", $"Proposal {proposal} has no rating to revise; record one first.");
-            if (writes.ExpectedVersion is { } expected && expected != current.Version)
-                return Problems.Refuse(412, "Stale version", $"If-Match named version {expected} but the rating is at version {current.Version}.", "If-Match");
-            if (current.Rating == command.Rating) return new WriteOutcome.Unchanged(current.Version, current);
+        writes.Run(command, async write =>
+            ProposalProblem(framework.Find(proposal), proposal) is { } problem
+                ? problem
+                : await write.Change(SelfAssessment.KeyFor(proposal), command,
+                    () => Problems.Of(404, "Not rated", $"Proposal {proposal} has no rating to revise; record one first."),
+                    $"the rating of proposal {proposal}"));
 
-            var direction = command.Rating > current.Rating ? RevisionDirection.Up : RevisionDirection.Down;
-            var revised = new RatingRevised(proposal, current.Rating, command.Rating, direction, command.Reason, command.Evidence, writes.ProvenanceFor(command));
-            stream.AppendOne(revised);
-            var state = SelfAssessment.Fold(current, current.Id, revised)!;
-            return new WriteOutcome.Appended(1, state.Version, state);
-        });
-
-    private static WriteOutcome.Refused? ProposalProblem(MsgFramework framework, string proposal) =>
-        framework.Find(proposal) switch
+    public static ProblemDetails? ProposalProblem(Proposal? found, string proposal) =>
+        found switch
         {
-            null => Problems.Refuse(404, "Unknown proposal", $"'{proposal}' is not an MSG proposal (1.1 to 6.3).", "proposal"),
-            { ForLocalCompletion: false } => Problems.Refuse(422, "Not for local completion",
+            null => Problems.Of(404, "Unknown proposal", $"'{proposal}' is not an MSG proposal (1.1 to 6.3).", "proposal"),
+            { ForLocalCompletion: false } => Problems.Of(422, "Not for local completion",
                 $"MSG proposal {proposal} is not for local completion: no partnership rates it.", "proposal"),
             _ => null
         };

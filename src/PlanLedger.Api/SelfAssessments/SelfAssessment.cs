@@ -2,6 +2,7 @@ using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
 using Marten.Events.Aggregation;
+using PlanLedger.Infrastructure;
 using PlanLedger.Ledger;
 
 namespace PlanLedger.SelfAssessments;
@@ -27,7 +28,7 @@ public sealed record RatingRevised(
     Provenance Provenance) : ILedgerEvent;
 
 /// <summary>A partnership's self-assessment of one MSG proposal: its current rating and how it got there.</summary>
-public sealed record SelfAssessment
+public sealed record SelfAssessment : IStreamState<SelfAssessment>
 {
     /// <summary>Stream key: rating/{proposal}.</summary>
     public string Id { get; init; } = "";
@@ -45,6 +46,8 @@ public sealed record SelfAssessment
     public DateTimeOffset RecordedAt { get; init; }
 
     public static string KeyFor(string proposal) => $"rating/{proposal}";
+
+    public static SelfAssessment AtVersion(SelfAssessment state, int version) => state with { Version = version };
 
     public static SelfAssessment? Fold(SelfAssessment? state, string key, object @event) => @event switch
     {
@@ -64,19 +67,8 @@ public sealed record SelfAssessment
     };
 }
 
-public partial class SelfAssessmentProjection : SingleStreamProjection<SelfAssessment, string>
-{
-    // Declaring the events lets Marten skip this projection for other streams: without it every
-    // inline projection loads its document for every stream a session appends to.
-    public SelfAssessmentProjection()
-    {
-        IncludeType<RatingRecorded>();
-        IncludeType<RatingRevised>();
-    }
-
-    public override SelfAssessment? Evolve(SelfAssessment? snapshot, string id, IEvent e) =>
-        SelfAssessment.Fold(snapshot, id, e.Data) is { } next ? next with { Version = (int)e.Version } : snapshot;
-}
+public partial class SelfAssessmentProjection() : StreamProjection<SelfAssessment>(
+    typeof(RatingRecorded), typeof(RatingRevised));
 
 public static class SelfAssessmentsConfiguration
 {

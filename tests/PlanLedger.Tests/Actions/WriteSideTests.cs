@@ -176,7 +176,7 @@ public sealed class WriteSideTests(LedgerHost host) : LedgerTest(host)
             }
         };
         var answer = await writer.Post("/partnerships/orkney/plans/msg-plan/returns", valid);
-        answer["resource"]!["eventsAppended"]!.GetValue<int>().ShouldBe(4);
+        answer["eventsAppended"]!.GetValue<int>().ShouldBe(4);
         (await writer.GetJson($"{Action}"))["status"]!.GetValue<string>().ShouldBe("Green");
         (await writer.GetJson("/partnerships/orkney/plans/msg-plan/actions/1.2"))["status"]!.GetValue<string>().ShouldBe("Amber");
     }
@@ -197,9 +197,11 @@ public sealed class WriteSideTests(LedgerHost host) : LedgerTest(host)
         });
         var problem = await response.Problem(422);
         var items = problem["items"]!.AsArray();
-        items[0]!["outcome"]!.GetValue<string>().ShouldBe("Appended");
+        // The valid item was not recorded, and says so: no outcome "Appended", no version that never existed.
+        items[0]!.ToJsonString().ShouldBe("""{"index":0,"action":"1.1","outcome":"NotRecorded","problem":null}""");
         items[1]!["outcome"]!.GetValue<string>().ShouldBe("Refused");
         items[1]!["problem"]!["status"]!.GetValue<int>().ShouldBe(404);
+        items[1]!["problem"]!["errors"]!["items[1].action"].ShouldNotBeNull();
         (await Host.EventCountAsync()).ShouldBe(before);
         (await writer.GetJson(Action))["status"]!.GetValue<string>().ShouldBe("Amber");
     }
