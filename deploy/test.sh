@@ -6,16 +6,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$root"
 results="$root/.data/test-results"
 rm -rf "$results"
-dotnet test PlanLedger.sln -c Release --logger "trx;LogFileName=results.trx" \
+dotnet test PlanLedger.sln -c Release --logger trx \
   --results-directory "$results" "$@"
 rc=$?
-trx="$(find "$results" -name '*.trx' 2>/dev/null | head -n 1)"
-if [[ -n "$trx" ]]; then
-  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
-  passed="$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")"
-  failed="$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")"
-  total="$(sed -E 's/.* total="([0-9]+)".*/\1/' <<<"$counters")"
-  executed="$(sed -E 's/.* executed="([0-9]+)".*/\1/' <<<"$counters")"
+# One results file per test project: the closing line adds them up.
+mapfile -t trx < <(find "$results" -name '*.trx' 2>/dev/null)
+if [[ ${#trx[@]} -gt 0 ]]; then
+  count() { grep -ho '<Counters [^>]*>' "${trx[@]}" | sed -E "s/.* $1=\"([0-9]+)\".*/\1/" | awk '{ s += $1 } END { print s + 0 }'; }
+  passed="$(count passed)"; failed="$(count failed)"; total="$(count total)"; executed="$(count executed)"
   skipped=$(( total - executed ))
   echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 else

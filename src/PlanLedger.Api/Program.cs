@@ -1,12 +1,18 @@
+using PlanLedger.Actions;
+using PlanLedger.Audit;
 using PlanLedger.Infrastructure;
+using PlanLedger.National;
+using PlanLedger.Partnerships;
+using PlanLedger.Plans;
 using PlanLedger.Security;
+using PlanLedger.SelfAssessments;
 
 if (DevelopmentTokens.TryRun(args)) return 0;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddLedgerStore();
+builder.AddLedgerStore(PlanLedger.Modules.All);
 builder.AddLedgerHttp();
 builder.AddLedgerSecurity();
 
@@ -18,3 +24,20 @@ app.MapServiceDefaults();
 return await app.RunLedgerAsync(args);
 
 public partial class Program;
+
+namespace PlanLedger
+{
+    /// <summary>The ledger's features, each registering its own store configuration and services.</summary>
+    public static class Modules
+    {
+        public static readonly IReadOnlyList<ILedgerModule> All =
+        [
+            new PartnershipsModule(),
+            new PlansModule(),
+            new ActionsModule(),
+            new SelfAssessmentsModule(),
+            new AuditModule(),
+            new NationalModule()
+        ];
+    }
+}

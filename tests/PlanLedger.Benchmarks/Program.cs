@@ -33,7 +33,7 @@ var rebuildOnly = args.Contains("--rebuild-only");
 var db = rebuildOnly ? Database.Existing(server, "planledger_bench") : await Database.FreshAsync(server, "planledger_bench");
 var json = LedgerHttp.Configure(new JsonSerializerOptions());
 var signingKey = DevelopmentTokens.NewSigningKey();
-var store = new DocumentStore(LedgerStore.Options(db));
+var store = new DocumentStore(LedgerStore.Options(db, PlanLedger.Modules.All));
 await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
 var provenance = new Provenance(new DateOnly(2020, 11, 30), DateTimeOffset.UtcNow, "bench", "bench", null);
 var statusEvent = new ActionStatusChanged(DeliveryStatus.Amber, DeliveryStatus.Green, "Progressing as planned", provenance);

@@ -137,12 +137,3 @@ public partial class ActionProjection : StreamProjection<ActionRecord>
     }
 }
 
-public static class ActionsConfiguration
-{
-    public static void ConfigureActions(this StoreOptions opts)
-    {
-        opts.Projections.Add(new ActionProjection(), ProjectionLifecycle.Inline);
-        opts.Schema.For<ActionRecord>()
-            .Duplicate(a => a.Plan);
-    }
-}

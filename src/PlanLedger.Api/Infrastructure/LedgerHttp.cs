@@ -6,10 +6,6 @@ using JasperFx.CodeGeneration;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.OpenApi;
-using PlanLedger.Actions;
-using PlanLedger.Framework;
-using PlanLedger.Partnerships;
-using PlanLedger.Plans;
 using PlanLedger.Ledger;
 using PlanLedger.Security;
 using Wolverine;
@@ -31,11 +27,6 @@ public static class LedgerHttp
         builder.Services.AddHttpContextAccessor();
 
         builder.Services.AddValidatorsFromAssemblyContaining<LedgerWrites>(ServiceLifetime.Singleton, includeInternalTypes: true);
-        builder.Services.AddSingleton(MsgFramework.Current);
-        builder.Services.AddSingleton<PartnershipDirectory>();
-        builder.Services.AddSingleton<National.NationalViewCache<National.DeliveryView>>();
-        builder.Services.AddSingleton<Audit.HistoryCache>();
-        builder.Services.AddHostedService<National.NationalLagSampler>();
         builder.Services.AddScoped<LedgerWrites>();
 
         builder.Host.UseWolverine(opts =>

@@ -4,11 +4,6 @@ using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using Marten;
 using Marten.Storage;
-using PlanLedger.Actions;
-using PlanLedger.National;
-using PlanLedger.Partnerships;
-using PlanLedger.Plans;
-using PlanLedger.SelfAssessments;
 using Weasel.Core;
 
 namespace PlanLedger.Infrastructure;
@@ -24,7 +19,7 @@ public static class LedgerStore
 {
     public const string Schema = "planledger";
 
-    public static WebApplicationBuilder AddLedgerStore(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddLedgerStore(this WebApplicationBuilder builder, IReadOnlyList<ILedgerModule> modules)
     {
         var connectionString = builder.Configuration["PLANLEDGER_DB"]
             ?? builder.Configuration.GetConnectionString("PlanLedger")
@@ -35,16 +30,17 @@ public static class LedgerStore
         builder.Services.AddSingleton(TimeProvider.System);
 
         var daemon = builder.Configuration.GetValue("Ledger:Daemon", DaemonMode.HotCold);
-        builder.Services.AddMarten(_ => Options(connectionString))
+        builder.Services.AddMarten(_ => Options(connectionString, modules))
             .UseLightweightSessions()
             .AddAsyncDaemon(daemon);
 
         builder.Services.AddHostedService<SchemaWarmup>();
+        foreach (var module in modules) module.AddServices(builder.Services, builder.Configuration);
         return builder;
     }
 
     /// <summary>The ledger's Marten configuration; the benchmark builds its store from the same.</summary>
-    public static StoreOptions Options(string connectionString)
+    public static StoreOptions Options(string connectionString, IReadOnlyList<ILedgerModule> modules)
     {
         var opts = new StoreOptions();
         // Marten opens a pooled connection per query outside a transaction; skipping the reset
@@ -64,12 +60,8 @@ public static class LedgerStore
         opts.Events.UseAdvisoryLockTransaction = true;
         opts.Projections.UseIdentityMapForAggregates = true;
 
-        opts.ConfigurePartnerships();
-        opts.ConfigurePlans();
-        opts.ConfigureActions();
-        opts.ConfigureSelfAssessments();
         opts.ConfigureIdempotency();
-        opts.ConfigureNationalViews();
+        foreach (var module in modules) module.ConfigureStore(opts);
         return opts;
     }
 }

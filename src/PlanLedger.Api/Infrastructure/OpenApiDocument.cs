@@ -35,7 +35,6 @@ public static class OpenApiDocument
         c.OperationFilter<WriteHeaders>();
         c.OperationFilter<NamesAndErrors>();
         c.SchemaFilter<RequiredConstructorParameters>();
-        c.OperationFilter<NationalAnswers>();
     }
 
     private static string SchemaId(Type type)
@@ -169,28 +168,6 @@ public static class OpenApiDocument
                 Description = "Recorded on every event the request appends.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 100 }
             });
-        }
-    }
-
-    /// <summary>Documents what every national view answers beside its JSON: CSV text and its projection positions.</summary>
-    private sealed class NationalAnswers : IOperationFilter
-    {
-        public void Apply(OpenApiOperation operation, OperationFilterContext context)
-        {
-            if (operation.Tags?.Any(t => t.Name == "National") != true
-                || operation.Responses is null || !operation.Responses.TryGetValue("200", out var response) || response is not OpenApiResponse ok) return;
-            if (ok.Content is not null && ok.Content.TryGetValue("text/csv", out var media) && media is OpenApiMediaType csv) csv.Schema = new OpenApiSchema { Type = JsonSchemaType.String };
-            ok.Headers ??= new Dictionary<string, IOpenApiHeader>();
-            ok.Headers[National.ViewPosition.ProjectionHeader] = new OpenApiHeader
-            {
-                Description = "The last ledger event sequence this view includes (the daemon projects asynchronously).",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64" }
-            };
-            ok.Headers[National.ViewPosition.LedgerHeader] = new OpenApiHeader
-            {
-                Description = "The last event sequence recorded in any partnership's ledger; the difference is the view's lag.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64" }
-            };
         }
     }
 }

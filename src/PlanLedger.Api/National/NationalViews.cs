@@ -12,23 +12,6 @@ using PlanLedger.Partnerships;
 
 namespace PlanLedger.National;
 
-public static class NationalViewsConfiguration
-{
-    public static void ConfigureNationalViews(this StoreOptions opts)
-    {
-        // Async, not inline: a national view reads every partnership's ledger, so keeping it off the write
-        // path means a partner's return never waits on, or fails because of, a national aggregate. The
-        // price is lag, which every national answer shows in its headers.
-        opts.Projections.Add(new NationalRatingProjection(), ProjectionLifecycle.Async);
-        opts.Projections.Add(new NationalActionProjection(), ProjectionLifecycle.Async);
-        opts.Projections.Add(new NationalPlanProjection(), ProjectionLifecycle.Async);
-
-        // One national table per view, not one slice per tenant: ids carry the partnership instead.
-        opts.Schema.For<NationalRating>().SingleTenanted();
-        opts.Schema.For<NationalAction>().SingleTenanted();
-        opts.Schema.For<NationalPlan>().SingleTenanted();
-    }
-}
 
 /// <summary>How every national projection slices a conjoined ledger into single-tenanted documents.</summary>
 internal static class AcrossPartnerships

@@ -5,6 +5,7 @@ using Marten;
 using Marten.Events.Aggregation;
 using PlanLedger.Infrastructure;
 using PlanLedger.Ledger;
+using PlanLedger.Security;
 
 namespace PlanLedger.Partnerships;
 
@@ -50,7 +51,7 @@ public partial class PartnershipProjection() : StreamProjection<Partnership>(
 /// The partnerships that exist, cached: every request naming a partnership is checked against it,
 /// because Marten and Wolverine accept any tenant id they are given.
 /// </summary>
-public sealed class PartnershipDirectory(IDocumentStore store)
+public sealed class PartnershipDirectory(IDocumentStore store) : IPartnershipRegistry
 {
     private readonly ConcurrentDictionary<string, bool> _known = new();
 
@@ -68,10 +69,3 @@ public sealed class PartnershipDirectory(IDocumentStore store)
     public void Forget() => _known.Clear();
 }
 
-public static class PartnershipsConfiguration
-{
-    public static void ConfigurePartnerships(this StoreOptions opts)
-    {
-        opts.Projections.AddGlobalProjection(new PartnershipProjection(), ProjectionLifecycle.Inline);
-    }
-}

@@ -90,10 +90,3 @@ public sealed record PlanRecord : IStreamState<PlanRecord>
 public partial class PlanProjection() : StreamProjection<PlanRecord>(
     typeof(PlanRegistered), typeof(PlanApproved), typeof(PlanSuperseded), typeof(HeadingAdded));
 
-public static class PlansConfiguration
-{
-    public static void ConfigurePlans(this StoreOptions opts)
-    {
-        opts.Projections.Add(new PlanProjection(), ProjectionLifecycle.Inline);
-    }
-}

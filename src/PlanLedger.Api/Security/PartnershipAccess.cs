@@ -1,7 +1,12 @@
 using PlanLedger.Infrastructure;
-using PlanLedger.Partnerships;
 
 namespace PlanLedger.Security;
+
+/// <summary>Which partnerships exist: Marten and Wolverine accept any tenant id, so every request is checked against this.</summary>
+public interface IPartnershipRegistry
+{
+    ValueTask<bool> ExistsAsync(string code, CancellationToken token);
+}
 
 /// <summary>
 /// Checks the partnership named in the route against the directory and the credential on every request.
@@ -12,7 +17,7 @@ public sealed class PartnershipAccess(RequestDelegate next)
 {
     public const string RouteKey = "partnershipId";
 
-    public async Task InvokeAsync(HttpContext http, PartnershipDirectory directory)
+    public async Task InvokeAsync(HttpContext http, IPartnershipRegistry directory)
     {
         if (http.GetRouteValue(RouteKey) is string partnership)
         {

@@ -70,10 +70,3 @@ public sealed record SelfAssessment : IStreamState<SelfAssessment>
 public partial class SelfAssessmentProjection() : StreamProjection<SelfAssessment>(
     typeof(RatingRecorded), typeof(RatingRevised));
 
-public static class SelfAssessmentsConfiguration
-{
-    public static void ConfigureSelfAssessments(this StoreOptions opts)
-    {
-        opts.Projections.Add(new SelfAssessmentProjection(), ProjectionLifecycle.Inline);
-    }
-}

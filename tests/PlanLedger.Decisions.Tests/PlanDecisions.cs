@@ -1,0 +1,52 @@
+using PlanLedger.Ledger;
+using PlanLedger.Plans;
+using static PlanLedger.Decisions.Tests.Specification;
+
+namespace PlanLedger.Decisions.Tests;
+
+public sealed class PlanDecisions
+{
+    private const string Key = "plan/msg-plan";
+    private static readonly PlanRegistered Registered = new("msg-plan", PlanKind.MsgImprovementActionPlan, "MSG improvement action plan", null, null, null, By);
+
+    public static PlanRecord APlanWithHeadingKF1() =>
+        Given<PlanRecord>(Key, Registered, new HeadingAdded("KF1", HeadingKind.StrategicPriority, "Collaborative leadership", null, By));
+
+    [Fact]
+    public void registering_a_plan_starts_its_stream_once()
+    {
+        var register = new RegisterPlan("msg-plan", PlanKind.MsgImprovementActionPlan, "MSG improvement action plan");
+        register.Decide(null, By).ThenRecords(Registered);
+        register.Decide(APlanWithHeadingKF1(), By).ThenRefuses(409, "reference");
+    }
+
+    [Fact]
+    public void a_heading_is_added_once_and_its_reference_is_unique()
+    {
+        var plan = APlanWithHeadingKF1();
+        plan.When(new AddHeading("KF2", HeadingKind.StrategicPriority, "Integrated finances"))
+            .ThenRecords(new HeadingAdded("KF2", HeadingKind.StrategicPriority, "Integrated finances", null, By));
+        plan.When(new AddHeading("KF1", HeadingKind.StrategicPriority, "Collaborative leadership")).ThenNothing();
+        plan.When(new AddHeading("KF1", HeadingKind.StrategicPriority, "Something else")).ThenRefuses(409, "reference");
+    }
+
+    [Fact]
+    public void approval_takes_effect_on_the_approval_date_and_is_recorded_once()
+    {
+        var approve = new ApprovePlan("Orkney IJB", new DateOnly(2019, 12, 11), "v2");
+        var plan = APlanWithHeadingKF1();
+        plan.When(approve).ThenRecords(new PlanApproved("Orkney IJB", new DateOnly(2019, 12, 11), "v2", On(new(2019, 12, 11))));
+        Given<PlanRecord>(Key, Registered, new PlanApproved("Orkney IJB", new DateOnly(2019, 12, 11), "v2", By)).When(approve).ThenNothing();
+    }
+
+    [Fact]
+    public void a_superseded_plan_takes_no_headings_or_approval()
+    {
+        var superseded = Given<PlanRecord>(Key, Registered, new PlanSuperseded("Remobilisation Plan", null, By));
+        superseded.When(new AddHeading("KF2", HeadingKind.StrategicPriority, "x")).ThenRefuses(409);
+        superseded.When(new ApprovePlan("IJB", new DateOnly(2020, 1, 1))).ThenRefuses(409);
+        superseded.When(new SupersedePlan("Remobilisation Plan")).ThenNothing();
+        APlanWithHeadingKF1().When(new SupersedePlan("Remobilisation Plan", "COVID"))
+            .ThenRecords(new PlanSuperseded("Remobilisation Plan", "COVID", By));
+    }
+}
