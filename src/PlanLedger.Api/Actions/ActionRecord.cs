@@ -113,12 +113,11 @@ public sealed record ActionRecord : IStreamState<ActionRecord>
             ActionSuperseded e => state with { Closure = ActionClosure.Superseded, SupersededBy = e.SupersededBy },
             _ => state
         };
-        var provenance = (@event as ILedgerEvent)?.Provenance;
         return next with
         {
             Version = state.Version + 1,
-            EffectiveOn = provenance is null || provenance.EffectiveOn < state.EffectiveOn ? state.EffectiveOn : provenance.EffectiveOn,
-            RecordedAt = provenance?.RecordedAt ?? state.RecordedAt
+            EffectiveOn = Provenance.EffectiveAfter(state.EffectiveOn, @event),
+            RecordedAt = Provenance.RecordedAfter(state.RecordedAt, @event)
         };
     }
 }

@@ -77,12 +77,11 @@ public sealed record PlanRecord : IStreamState<PlanRecord>
             HeadingAdded e => state with { Headings = [.. state.Headings, new Heading(e.Reference, e.Kind, e.Title, e.Proposal)] },
             _ => state
         };
-        var p = (@event as ILedgerEvent)?.Provenance;
         return next with
         {
             Version = state.Version + 1,
-            EffectiveOn = p is null || p.EffectiveOn < state.EffectiveOn ? state.EffectiveOn : p.EffectiveOn,
-            RecordedAt = p?.RecordedAt ?? state.RecordedAt
+            EffectiveOn = Provenance.EffectiveAfter(state.EffectiveOn, @event),
+            RecordedAt = Provenance.RecordedAfter(state.RecordedAt, @event)
         };
     }
 }

@@ -60,8 +60,8 @@ public sealed record SelfAssessment : IStreamState<SelfAssessment>
         RatingRevised e when state is not null => state with
         {
             Version = state.Version + 1, Rating = e.To, Revisions = state.Revisions + 1, Evidence = e.Evidence ?? state.Evidence,
-            EffectiveOn = e.Provenance.EffectiveOn > state.EffectiveOn ? e.Provenance.EffectiveOn : state.EffectiveOn,
-            RecordedAt = e.Provenance.RecordedAt
+            EffectiveOn = Provenance.EffectiveAfter(state.EffectiveOn, e),
+            RecordedAt = Provenance.RecordedAfter(state.RecordedAt, e)
         },
         _ => state
     };
