@@ -94,6 +94,14 @@ public sealed class LedgerHost : IAsyncLifetime
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    public async Task<long> LastPositionAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select coalesce(max(seq_id), 0) from planledger.mt_events", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     private async Task<string> DatabaseAsync()
     {
         try

@@ -25,10 +25,13 @@ public abstract record Outcome<T>
 /// <summary>The answer to every write: what happened, and the resource as it now stands.</summary>
 /// <param name="Outcome">"Appended", or "Unchanged" when the change would change nothing and nothing was appended.</param>
 /// <param name="Version">The resource's version after the write, as in its ETag (a return has none: its items carry theirs).</param>
+/// <param name="Position">The ledger position (global event sequence) of the last event this write appended; null when it appended
+/// nothing. A national view includes the write once its PlanLedger-Projection-Position header has reached this.</param>
 public sealed record Written<T>(
     WriteResult Outcome,
     int EventsAppended,
     int? Version,
+    long? Position,
     T Resource);
 
 /// <summary>Whether a write recorded anything.</summary>
@@ -77,20 +80,24 @@ public sealed class LedgerWrites(
             return Problems.Result(400, "Invalid Idempotency-Key", "The Idempotency-Key header must hold 1 to 100 characters.", "Idempotency-Key");
         if (Preconditions.Read(http.Request, out var preconditions) is { } malformed) return Problems.Result(malformed);
 
-        await using var session = store.LightweightSession(ledger);
+        // With an Idempotency-Key the stored answer must carry the ledger position, which PostgreSQL assigns as the
+        // events are appended: so the transaction is ours, and stays open until the answer is stored beside them.
+        await using var transaction = key is null ? null : await Transaction(http.RequestAborted);
+        await using var session = transaction is null
+            ? store.LightweightSession(ledger)
+            : store.LightweightSession(SessionIn(transaction.Value, ledger));
         string? hash = null;
         if (key is not null)
         {
-            hash = IdempotentAnswer.Hash(http.Request, JsonSerializer.Serialize(command, json.Value.SerializerOptions));
+            hash = IdempotentAnswer.Hash(http.Request, JsonSerializer.Serialize(command, command.GetType(), json.Value.SerializerOptions));
             var earlier = await session.LoadAsync<IdempotentAnswer>(key, http.RequestAborted);
             if (earlier is not null) return Replay(earlier, hash);
         }
 
-        var provenance = Provenance(http);
         Outcome<T> outcome;
         try
         {
-            outcome = await write(new WriteContext(session, preconditions, provenance, http.RequestAborted));
+            outcome = await write(new WriteContext(session, preconditions, Provenance(http), http.RequestAborted));
         }
         catch (ConcurrencyException e) { return Conflict(e); }
 
@@ -100,27 +107,29 @@ public sealed class LedgerWrites(
             return Problems.Result(refused.Problem);
         }
 
-        var answer = outcome switch
+        var (status, written, location) = outcome switch
         {
-            Outcome<T>.Appended a => new Answer<T>(a.Location is null ? 200 : 201, new Written<T>(WriteResult.Appended, a.Events, a.Version, a.Resource), a.Location),
-            Outcome<T>.Unchanged u => new Answer<T>(200, new Written<T>(WriteResult.Unchanged, 0, u.Version, u.Resource), null),
+            Outcome<T>.Appended a => (a.Location is null ? 200 : 201, new Written<T>(WriteResult.Appended, a.Events, a.Version, null, a.Resource), a.Location),
+            Outcome<T>.Unchanged u => (200, new Written<T>(WriteResult.Unchanged, 0, u.Version, null, u.Resource), (string?)null),
             _ => throw new UnreachableException()
         };
-        var body = JsonSerializer.Serialize(answer.Body, json.Value.SerializerOptions);
-        var etag = answer.Body.Version is { } version ? ETags.For(version) : null;
-
-        if (key is not null)
-        {
-            session.Insert(new IdempotentAnswer
-            {
-                Id = key, RequestHash = hash!, StatusCode = answer.Status, Body = body, ETag = etag, Location = answer.Location,
-                RecordedAt = clock.GetUtcNow()
-            });
-        }
+        var etag = written.Version is { } version ? ETags.For(version) : null;
+        var events = session.PendingChanges.Streams().SelectMany(s => s.Events).ToList();
+        string body;
 
         try
         {
             await session.SaveChangesAsync(http.RequestAborted);
+            body = JsonSerializer.Serialize(written with { Position = events.Count == 0 ? null : events.Max(e => e.Sequence) }, json.Value.SerializerOptions);
+            if (transaction is { } owned)
+            {
+                session.Insert(new IdempotentAnswer
+                {
+                    Id = key!, RequestHash = hash!, StatusCode = status, Body = body, ETag = etag, Location = location, RecordedAt = clock.GetUtcNow()
+                });
+                await session.SaveChangesAsync(http.RequestAborted);
+                await owned.Transaction.CommitAsync(http.RequestAborted);
+            }
         }
         catch (Exception e) when (e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException)
         {
@@ -139,8 +148,8 @@ public sealed class LedgerWrites(
             throw;
         }
 
-        LedgerTelemetry.EventsAppended.Add(answer.Body.EventsAppended, new KeyValuePair<string, object?>("partnership", ledger));
-        return new JsonText(answer.Status, body, etag, answer.Location);
+        LedgerTelemetry.EventsAppended.Add(written.EventsAppended, new KeyValuePair<string, object?>("partnership", ledger));
+        return new JsonText(status, body, etag, location);
     }
 
     private HttpContext Http => accessor.HttpContext ?? throw new InvalidOperationException("No HTTP request");
@@ -156,7 +165,29 @@ public sealed class LedgerWrites(
         return (change, fallback) => new Provenance(change.EffectiveOn ?? fallback ?? today, now, caller.Actor, caller.SourceSystem, correlation);
     }
 
-    private sealed record Answer<T>(int Status, Written<T> Body, string? Location);
+    private static Marten.Services.SessionOptions SessionIn(OwnedTransaction owned, string ledger)
+    {
+        var options = Marten.Services.SessionOptions.ForTransaction(owned.Transaction);
+        options.TenantId = ledger;
+        return options;
+    }
+
+    /// <summary>A connection and transaction of the write's own, rolled back unless committed.</summary>
+    private async Task<OwnedTransaction?> Transaction(CancellationToken token)
+    {
+        var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(token);
+        return new OwnedTransaction(connection, await connection.BeginTransactionAsync(token));
+    }
+
+    private readonly record struct OwnedTransaction(Npgsql.NpgsqlConnection Connection, Npgsql.NpgsqlTransaction Transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+    }
 
     private static IResult Replay(IdempotentAnswer earlier, string hash) =>
         earlier.RequestHash == hash

@@ -129,6 +129,26 @@ public sealed class PreconditionTests(LedgerHost host) : LedgerTest(host)
         (await writer.GetAsync($"{Plan}/actions/1.2")).Headers.ETag!.Tag.ShouldBe("\"2\"");
     }
 
+    [Fact]
+    public async Task every_write_answers_the_ledger_position_it_reached_and_a_replay_answers_the_same()
+    {
+        var writer = await Host.PlanWithActionAsync();
+        var first = await writer.Post($"{Action}/status", new { status = "Green" }, idempotencyKey: "position-1");
+        var position = first["position"]!.GetValue<long>();
+        position.ShouldBe(await Host.LastPositionAsync());
+
+        var replay = await writer.Send(HttpMethod.Post, $"{Action}/status", new { status = "Green" }, idempotencyKey: "position-1");
+        replay.Headers.GetValues("Idempotent-Replayed").ShouldBe(["true"]);
+        JsonNode.Parse(await replay.Content.ReadAsStringAsync())!["position"]!.GetValue<long>().ShouldBe(position);
+
+        var unchanged = await writer.Post($"{Action}/status", new { status = "Green" });
+        unchanged["outcome"]!.GetValue<string>().ShouldBe("Unchanged");
+        unchanged["position"].ShouldBeNull();
+
+        var another = await writer.Post($"{Action}/status", new { status = "Red" });
+        another["position"]!.GetValue<long>().ShouldBe(position + 1);
+    }
+
     private static Task<HttpResponseMessage> SendIfNoneMatch(HttpClient client, string path, object body)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = System.Net.Http.Json.JsonContent.Create(body, body.GetType(), options: Scenarios.Json) };
