@@ -48,3 +48,9 @@ public static class ActionChanges
             ? Problems.Of(409, "Action closed", $"Action '{action.Reference}' is {action.Closure.ToString().ToLowerInvariant()} and takes no further changes.")
             : null;
 }
+
+/// <summary>Declares an endpoint a change to one action: it answers the action, and its refusals mean this.</summary>
+public sealed class ActionChangeAttribute() : WriteAnswersAttribute(typeof(ActionRecord), 200,
+    (404, "No action with this reference in this plan, or no such plan."),
+    (409, "The action is withdrawn or superseded and takes no further changes; or " + RefusalMeanings.LostRace),
+    (412, RefusalMeanings.StaleChange));

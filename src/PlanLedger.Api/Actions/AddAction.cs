@@ -24,6 +24,10 @@ public sealed record AddAction(
     IReadOnlyList<int>? NationalOutcomes = null,
     DateOnly? EffectiveOn = null) : IEffectiveChange
 {
+    /// <summary>An example, for the contract.</summary>
+    public static AddAction Example => new("1(ii)(b)", "1(ii)", "Raise awareness of the MSG proposals within NHS Tayside", Leads: [new Lead("Bill Troup", "Head of Mental Health", "Angus HSCP")],
+        Timescale: new TimescaleInput("January 2020 IJB"), Status: DeliveryStatus.Amber, EffectiveOn: new DateOnly(2019, 7, 1));
+
     public sealed class Validator : ChangeValidator<AddAction>
     {
         public Validator(TimeProvider clock) : base(clock)
@@ -62,11 +66,11 @@ public static class AddActionEndpoint
 {
     [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/actions", Name = "AddAction")]
     [Tags("Actions")]
-    [ProducesResponseType<Written<ActionRecord>>(201)]
-    [ProducesResponseType<ProblemDetails>(404)]
-    [ProducesResponseType<ProblemDetails>(409)]
-    [ProducesResponseType<ProblemDetails>(412)]
-    [ProducesResponseType<ProblemDetails>(422)]
+    [WriteAnswers(typeof(ActionRecord), 201)]
+    [Refuses(404, "No plan with this reference.")]
+    [Refuses(409, "The plan already has an action with this reference (add it once; change it through its own endpoints), or the plan is superseded.")]
+    [Refuses(412, RefusalMeanings.CreateCondition)]
+    [Refuses(422, "'heading' names a heading the plan does not have.")]
     public static Task<IResult> Post(AddAction command, string partnershipId, string plan, LedgerWrites writes) =>
         writes.Run(command, async write =>
         {

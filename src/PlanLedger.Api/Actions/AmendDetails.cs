@@ -18,6 +18,9 @@ public sealed record AmendDetails(
     string? Reason = null,
     DateOnly? EffectiveOn = null) : IActionChange, IPlanRule
 {
+    /// <summary>An example, for the contract.</summary>
+    public static AmendDetails Example => new(Description: "Review and publish the workforce plan", Reason: "Scope agreed at the IJB", EffectiveOn: new DateOnly(2020, 11, 30));
+
     public sealed class Validator : ChangeValidator<AmendDetails>
     {
         public Validator(TimeProvider clock) : base(clock)
@@ -55,10 +58,8 @@ public static class AmendDetailsEndpoint
 {
     [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/actions/{action}/details", Name = "AmendActionDetails")]
     [Tags("Actions")]
-    [ProducesResponseType<Written<ActionRecord>>(200)]
-    [ProducesResponseType<ProblemDetails>(404)]
-    [ProducesResponseType<ProblemDetails>(409)]
-    [ProducesResponseType<ProblemDetails>(412)]
+    [ActionChange]
+    [Refuses(422, "'heading' names a heading the plan does not have.")]
     public static Task<IResult> Post(AmendDetails command, string partnershipId, string plan, string action, LedgerWrites writes) =>
         writes.ChangeAction(plan, action, command);
 }

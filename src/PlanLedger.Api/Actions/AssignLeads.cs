@@ -9,6 +9,9 @@ namespace PlanLedger.Actions;
 /// <summary>Sets who leads an action: named people and/or roles, possibly several. Replaces the current leads.</summary>
 public sealed record AssignLeads(IReadOnlyList<Lead> Leads, string? Reason = null, DateOnly? EffectiveOn = null) : IActionChange
 {
+    /// <summary>An example, for the contract.</summary>
+    public static AssignLeads Example => new([new Lead(null, "Chief Officer", "Orkney HSCP")], "Restructure of the senior team", new DateOnly(2020, 11, 30));
+
     public sealed class Validator : ChangeValidator<AssignLeads>
     {
         public Validator(TimeProvider clock) : base(clock)
@@ -29,10 +32,7 @@ public static class AssignLeadsEndpoint
 {
     [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/actions/{action}/leads", Name = "AssignActionLeads")]
     [Tags("Actions")]
-    [ProducesResponseType<Written<ActionRecord>>(200)]
-    [ProducesResponseType<ProblemDetails>(404)]
-    [ProducesResponseType<ProblemDetails>(409)]
-    [ProducesResponseType<ProblemDetails>(412)]
+    [ActionChange]
     public static Task<IResult> Post(AssignLeads command, string partnershipId, string plan, string action, LedgerWrites writes) =>
         writes.ChangeAction(plan, action, command);
 }

@@ -9,6 +9,9 @@ namespace PlanLedger.Actions;
 /// <summary>Changes an action's delivery status (RAG; Blue = completed), with the reason.</summary>
 public sealed record ChangeStatus(DeliveryStatus Status, string? Reason = null, DateOnly? EffectiveOn = null) : IActionChange
 {
+    /// <summary>An example, for the contract.</summary>
+    public static ChangeStatus Example => new(DeliveryStatus.Green, "Workforce plan published", new DateOnly(2020, 11, 30));
+
     public sealed class Validator : ChangeValidator<ChangeStatus>
     {
         public Validator(TimeProvider clock) : base(clock)
@@ -28,10 +31,7 @@ public static class ChangeStatusEndpoint
 {
     [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/actions/{action}/status", Name = "ChangeActionStatus")]
     [Tags("Actions")]
-    [ProducesResponseType<Written<ActionRecord>>(200)]
-    [ProducesResponseType<ProblemDetails>(404)]
-    [ProducesResponseType<ProblemDetails>(409)]
-    [ProducesResponseType<ProblemDetails>(412)]
+    [ActionChange]
     public static Task<IResult> Post(ChangeStatus command, string partnershipId, string plan, string action, LedgerWrites writes) =>
         writes.ChangeAction(plan, action, command);
 }

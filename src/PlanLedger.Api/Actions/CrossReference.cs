@@ -9,6 +9,9 @@ namespace PlanLedger.Actions;
 /// <summary>Cross-references other actions of the plan ("Ref: 3(v)a").</summary>
 public sealed record CrossReference(IReadOnlyList<string> References, DateOnly? EffectiveOn = null) : IActionChange
 {
+    /// <summary>An example, for the contract.</summary>
+    public static CrossReference Example => new(["3(v)a", "2.6"], new DateOnly(2020, 11, 30));
+
     public sealed class Validator : ChangeValidator<CrossReference>
     {
         public Validator(TimeProvider clock) : base(clock)
@@ -31,10 +34,7 @@ public static class CrossReferenceEndpoint
 {
     [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/actions/{action}/cross-references", Name = "CrossReferenceAction")]
     [Tags("Actions")]
-    [ProducesResponseType<Written<ActionRecord>>(200)]
-    [ProducesResponseType<ProblemDetails>(404)]
-    [ProducesResponseType<ProblemDetails>(409)]
-    [ProducesResponseType<ProblemDetails>(412)]
+    [ActionChange]
     public static Task<IResult> Post(CrossReference command, string partnershipId, string plan, string action, LedgerWrites writes) =>
         writes.ChangeAction(plan, action, command);
 }

@@ -18,6 +18,7 @@ public static class GetActionEndpoint
     /// <param name="version">Only the first N events of the action's stream.</param>
     [WolverineGet("/partnerships/{partnershipId}/plans/{plan}/actions/{action}", Name = "GetAction")]
     [Tags("Actions")]
+    [AnswersWithETag]
     [ProducesResponseType<ActionRecord>(200)]
     [ProducesResponseType<ProblemDetails>(400)]
     [ProducesResponseType<ProblemDetails>(404)]

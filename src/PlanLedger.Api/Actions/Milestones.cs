@@ -9,6 +9,9 @@ namespace PlanLedger.Actions;
 /// <summary>Adds a milestone to an action: description, due date (structured and/or as written), and whether it is already done.</summary>
 public sealed record AddMilestone(string Description, DateOnly? Due = null, string? DueText = null, bool Done = false, DateOnly? EffectiveOn = null) : IActionChange
 {
+    /// <summary>An example, for the contract.</summary>
+    public static AddMilestone Example => new("Draft plan to the IJB", new DateOnly(2020, 3, 31), "March 2020 IJB");
+
     public sealed class Validator : ChangeValidator<AddMilestone>
     {
         public Validator(TimeProvider clock) : base(clock)
@@ -34,6 +37,9 @@ public sealed record CompleteMilestone(DateOnly? EffectiveOn = null) : IActionCh
 {
     public int Number { get; init; }
 
+    /// <summary>An example, for the contract.</summary>
+    public static CompleteMilestone Example => new(new DateOnly(2020, 3, 31));
+
     public sealed class Validator : ChangeValidator<CompleteMilestone>
     {
         public Validator(TimeProvider clock) : base(clock) { }
@@ -51,19 +57,15 @@ public static class MilestoneEndpoints
 {
     [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/actions/{action}/milestones", Name = "AddMilestone")]
     [Tags("Actions")]
-    [ProducesResponseType<Written<ActionRecord>>(200)]
-    [ProducesResponseType<ProblemDetails>(404)]
-    [ProducesResponseType<ProblemDetails>(409)]
-    [ProducesResponseType<ProblemDetails>(412)]
+    [ActionChange]
+    [Refuses(422, "The action already has the most milestones it may hold.")]
     public static Task<IResult> Add(AddMilestone command, string partnershipId, string plan, string action, LedgerWrites writes) =>
         writes.ChangeAction(plan, action, command);
 
     [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/actions/{action}/milestones/{number}/completion", Name = "CompleteMilestone")]
     [Tags("Actions")]
-    [ProducesResponseType<Written<ActionRecord>>(200)]
-    [ProducesResponseType<ProblemDetails>(404)]
-    [ProducesResponseType<ProblemDetails>(409)]
-    [ProducesResponseType<ProblemDetails>(412)]
+    [ActionChange]
+    [Refuses(404, "Or the action has no milestone with this number.")]
     public static Task<IResult> Complete(CompleteMilestone command, string partnershipId, string plan, string action, int number, LedgerWrites writes) =>
         writes.ChangeAction(plan, action, command with { Number = number });
 }

@@ -19,6 +19,11 @@ public sealed record PostReturn(
     IReadOnlyList<ReturnItem> Items,
     DateOnly? EffectiveOn = null) : IEffectiveChange
 {
+    /// <summary>An example, for the contract.</summary>
+    public static PostReturn Example => new("November 2020", [
+        new ReturnItem("1.1", ProgressUpdate: new RecordProgressUpdate("November 2020", "Draft plan shared", Status: DeliveryStatus.Green), ExpectedVersion: 3),
+        new ReturnItem("1.2", Timescale: new SetTimescale(new TimescaleInput("31 March 2021"), "Delayed due to COVID 19"))], new DateOnly(2020, 11, 30));
+
     public sealed class Validator : ChangeValidator<PostReturn>
     {
         public Validator(TimeProvider clock) : base(clock)
@@ -188,11 +193,14 @@ public static class PostReturnEndpoint
 {
     [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/returns", Name = "PostReturn")]
     [Tags("Returns")]
-    [ProducesResponseType<Written<ReturnResult>>(200)]
-    [ProducesResponseType<ProblemDetails>(404)]
-    [ProducesResponseType<ProblemDetails>(409)]
+    [WriteAnswers(typeof(ReturnResult), 200, HasETag = false)]
     [ProducesResponseType<ReturnRefused>(412, "application/problem+json")]
     [ProducesResponseType<ReturnRefused>(422, "application/problem+json")]
+    [Refuses(400, "Or If-Match or If-None-Match was sent: a return is about many actions, so give each item's expectedVersion instead.")]
+    [Refuses(404, "No plan with this reference.")]
+    [Refuses(409, "Another change to one of the return's actions was recorded first (a lost race): nothing was recorded; read them again and retry.")]
+    [Refuses(412, "An item's expectedVersion is not its action's version: nothing was recorded; `items` names the item.")]
+    [Refuses(422, "One or more items were refused: nothing was recorded; `items` gives every item, Refused with its problem or NotRecorded.")]
     public static Task<IResult> Post(PostReturn command, string partnershipId, string plan, LedgerWrites writes) =>
         writes.Run<PostReturn, ReturnResult>(command, async write =>
         {

@@ -18,6 +18,9 @@ public sealed record RecordProgressUpdate(
     DeliveryStatus? Status = null,
     DateOnly? EffectiveOn = null) : IActionChange
 {
+    /// <summary>An example, for the contract.</summary>
+    public static RecordProgressUpdate Example => new("November 2020", "Draft plan shared with the IJB development session", "Final plan to the February IJB", DeliveryStatus.Amber, new DateOnly(2020, 11, 30));
+
     public sealed class Validator : ChangeValidator<RecordProgressUpdate>
     {
         public Validator(TimeProvider clock) : base(clock)
@@ -48,10 +51,7 @@ public static class RecordProgressUpdateEndpoint
 {
     [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/actions/{action}/progress-updates", Name = "RecordProgressUpdate")]
     [Tags("Actions")]
-    [ProducesResponseType<Written<ActionRecord>>(200)]
-    [ProducesResponseType<ProblemDetails>(404)]
-    [ProducesResponseType<ProblemDetails>(409)]
-    [ProducesResponseType<ProblemDetails>(412)]
+    [ActionChange]
     public static Task<IResult> Post(RecordProgressUpdate command, string partnershipId, string plan, string action, LedgerWrites writes) =>
         writes.ChangeAction(plan, action, command);
 }

@@ -12,6 +12,9 @@ namespace PlanLedger.Actions;
 /// </summary>
 public sealed record SetTimescale(TimescaleInput Timescale, string? Reason = null, DateOnly? EffectiveOn = null) : IActionChange
 {
+    /// <summary>An example, for the contract.</summary>
+    public static SetTimescale Example => new(new TimescaleInput("31 March 2021"), "The development of the Market Facilitation Plan has been delayed due to COVID 19", new DateOnly(2020, 11, 30));
+
     public sealed class Validator : ChangeValidator<SetTimescale>
     {
         public Validator(TimeProvider clock) : base(clock)
@@ -50,11 +53,8 @@ public static class SetTimescaleEndpoint
 {
     [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/actions/{action}/timescale", Name = "SetActionTimescale")]
     [Tags("Actions")]
-    [ProducesResponseType<Written<ActionRecord>>(200)]
-    [ProducesResponseType<ProblemDetails>(404)]
-    [ProducesResponseType<ProblemDetails>(409)]
-    [ProducesResponseType<ProblemDetails>(412)]
-    [ProducesResponseType<ProblemDetails>(422)]
+    [ActionChange]
+    [Refuses(422, "The timescale slips later and no reason was given.")]
     public static Task<IResult> Post(SetTimescale command, string partnershipId, string plan, string action, LedgerWrites writes) =>
         writes.ChangeAction(plan, action, command);
 }

@@ -18,6 +18,9 @@ public sealed record OnboardPartnership(
     IReadOnlyList<string>? StatutoryPartners = null,
     DateOnly? EffectiveOn = null) : IEffectiveChange
 {
+    /// <summary>An example, for the contract.</summary>
+    public static OnboardPartnership Example => new("orkney", "Orkney Health and Social Care Partnership", "Orkney Integration Joint Board", ["Orkney Islands Council", "NHS Orkney"]);
+
     public sealed class Validator : ChangeValidator<OnboardPartnership>
     {
         public Validator(TimeProvider clock) : base(clock)
@@ -43,9 +46,9 @@ public static class OnboardPartnershipEndpoint
     [WolverinePost("/partnerships", Name = "OnboardPartnership")]
     [Tags("Partnerships")]
     [Authorize(Policy = Policies.Onboard)]
-    [ProducesResponseType<Written<Partnership>>(201)]
-    [ProducesResponseType<ProblemDetails>(409)]
-    [ProducesResponseType<ProblemDetails>(412)]
+    [WriteAnswers(typeof(Partnership), 201, RepeatIsUnchanged = true)]
+    [Refuses(409, "A partnership with this code is already onboarded under another name.")]
+    [Refuses(412, RefusalMeanings.CreateCondition)]
     public static Task<IResult> Post(OnboardPartnership command, LedgerWrites writes) =>
         writes.Run(command, JasperFx.StorageConstants.DefaultTenantId, write => write.Create<Partnership>(Partnership.KeyFor(command.Code), command,
             command.Decide, $"/partnerships/{command.Code}", $"partnership '{command.Code}'"));

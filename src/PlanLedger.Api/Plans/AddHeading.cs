@@ -13,6 +13,9 @@ namespace PlanLedger.Plans;
 /// </summary>
 public sealed record AddHeading(string Reference, HeadingKind Kind, string Title, string? Proposal = null, DateOnly? EffectiveOn = null) : IPlanChange
 {
+    /// <summary>An example, for the contract.</summary>
+    public static AddHeading Example => new("KF1", HeadingKind.MsgProposal, "Collaborative leadership and building relationships", "1.1", new DateOnly(2019, 7, 1));
+
     public sealed class Validator : ChangeValidator<AddHeading>
     {
         public Validator(TimeProvider clock, MsgFramework framework) : base(clock)
@@ -22,7 +25,7 @@ public sealed record AddHeading(string Reference, HeadingKind Kind, string Title
             RuleFor(c => c.Title).NotEmpty().MaximumLength(Limits.Text);
             RuleFor(c => c.Proposal).NotEmpty().When(c => c.Kind == HeadingKind.MsgProposal)
                 .WithMessage("An MSG proposal heading names its proposal, e.g. \"2.3\"");
-            RuleFor(c => c.Proposal).Must(p => p is null || framework.Find(p) is not null)
+            RuleFor(c => c.Proposal).MaximumLength(Limits.Reference).Must(p => p is null || framework.Find(p) is not null)
                 .WithMessage("'Proposal' must be an MSG proposal number from 1.1 to 6.3");
         }
     }
@@ -44,10 +47,8 @@ public static class AddHeadingEndpoint
 {
     [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/headings", Name = "AddHeading")]
     [Tags("Plans")]
-    [ProducesResponseType<Written<PlanRecord>>(200)]
-    [ProducesResponseType<ProblemDetails>(404)]
-    [ProducesResponseType<ProblemDetails>(409)]
-    [ProducesResponseType<ProblemDetails>(412)]
+    [PlanChange]
+    [Refuses(409, "Or the plan already has a different heading with this reference.")]
     public static Task<IResult> Post(AddHeading command, string partnershipId, string plan, LedgerWrites writes) =>
         writes.ChangePlan(plan, command);
 }

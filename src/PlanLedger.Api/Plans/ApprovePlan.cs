@@ -9,6 +9,9 @@ namespace PlanLedger.Plans;
 /// <summary>Records a plan's approval by its approving body (e.g. the IJB meeting of 11 December 2019).</summary>
 public sealed record ApprovePlan(string ApprovingBody, DateOnly ApprovedOn, string? VersionLabel = null, DateOnly? EffectiveOn = null) : IPlanChange
 {
+    /// <summary>An example, for the contract.</summary>
+    public static ApprovePlan Example => new("Orkney Integration Joint Board", new DateOnly(2019, 12, 11), "Version 2");
+
     public sealed class Validator : ChangeValidator<ApprovePlan>
     {
         public Validator(TimeProvider clock) : base(clock)
@@ -31,6 +34,9 @@ public sealed record ApprovePlan(string ApprovingBody, DateOnly ApprovedOn, stri
 /// <summary>Records that a plan was superseded (e.g. by the Remobilisation Plan).</summary>
 public sealed record SupersedePlan(string SupersededBy, string? Reason = null, DateOnly? EffectiveOn = null) : IPlanChange
 {
+    /// <summary>An example, for the contract.</summary>
+    public static SupersedePlan Example => new("Remobilisation Plan", "COVID-19 priorities", new DateOnly(2020, 8, 1));
+
     public sealed class Validator : ChangeValidator<SupersedePlan>
     {
         public Validator(TimeProvider clock) : base(clock)
@@ -50,18 +56,13 @@ public static class PlanLifecycleEndpoints
 {
     [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/approval", Name = "ApprovePlan")]
     [Tags("Plans")]
-    [ProducesResponseType<Written<PlanRecord>>(200)]
-    [ProducesResponseType<ProblemDetails>(404)]
-    [ProducesResponseType<ProblemDetails>(409)]
-    [ProducesResponseType<ProblemDetails>(412)]
+    [PlanChange]
     public static Task<IResult> Approve(ApprovePlan command, string partnershipId, string plan, LedgerWrites writes) =>
         writes.ChangePlan(plan, command);
 
     [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/supersession", Name = "SupersedePlan")]
     [Tags("Plans")]
-    [ProducesResponseType<Written<PlanRecord>>(200)]
-    [ProducesResponseType<ProblemDetails>(404)]
-    [ProducesResponseType<ProblemDetails>(412)]
+    [PlanChange]
     public static Task<IResult> Supersede(SupersedePlan command, string partnershipId, string plan, LedgerWrites writes) =>
         writes.ChangePlan(plan, command);
 }

@@ -18,6 +18,7 @@ public static class GetPlanEndpoints
     /// <param name="version">Only the first N events of the plan's stream.</param>
     [WolverineGet("/partnerships/{partnershipId}/plans/{plan}", Name = "GetPlan")]
     [Tags("Plans")]
+    [AnswersWithETag]
     [ProducesResponseType<PlanRecord>(200)]
     [ProducesResponseType<ProblemDetails>(400)]
     [ProducesResponseType<ProblemDetails>(404)]

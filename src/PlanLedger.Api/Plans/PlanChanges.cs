@@ -20,3 +20,9 @@ public static class PlanChanges
             ? Problems.Of(409, "Plan superseded", $"Plan '{plan.Reference}' is superseded and takes no further changes.")
             : null;
 }
+
+/// <summary>Declares an endpoint a change to one plan: it answers the plan, and its refusals mean this.</summary>
+public sealed class PlanChangeAttribute() : WriteAnswersAttribute(typeof(PlanRecord), 200,
+    (404, "No plan with this reference."),
+    (409, "The plan is superseded and takes no further changes; or " + RefusalMeanings.LostRace),
+    (412, RefusalMeanings.StaleChange));

@@ -19,6 +19,9 @@ public sealed record RegisterPlan(
     DateOnly? ApprovedOn = null,
     DateOnly? EffectiveOn = null) : IEffectiveChange
 {
+    /// <summary>An example, for the contract.</summary>
+    public static RegisterPlan Example => new("msg-action-plan-2019", PlanKind.MsgImprovementActionPlan, "MSG improvement action plan", "Version 0.3", "Angus IJB", new DateOnly(2019, 6, 26), new DateOnly(2019, 6, 26));
+
     public sealed class Validator : ChangeValidator<RegisterPlan>
     {
         public Validator(TimeProvider clock) : base(clock)
@@ -45,9 +48,9 @@ public static class RegisterPlanEndpoint
 {
     [WolverinePost("/partnerships/{partnershipId}/plans", Name = "RegisterPlan")]
     [Tags("Plans")]
-    [ProducesResponseType<Written<PlanRecord>>(201)]
-    [ProducesResponseType<ProblemDetails>(409)]
-    [ProducesResponseType<ProblemDetails>(412)]
+    [WriteAnswers(typeof(PlanRecord), 201)]
+    [Refuses(409, "The partnership already has a plan with this reference.")]
+    [Refuses(412, RefusalMeanings.CreateCondition)]
     public static Task<IResult> Post(RegisterPlan command, string partnershipId, LedgerWrites writes) =>
         writes.Run(command, write => write.Create<PlanRecord>(PlanRecord.KeyFor(command.Reference), command, command.Decide,
             $"/partnerships/{partnershipId}/plans/{Uri.EscapeDataString(command.Reference)}", $"plan '{command.Reference}'"));

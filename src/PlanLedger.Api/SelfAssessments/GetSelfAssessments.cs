@@ -22,6 +22,7 @@ public static class GetSelfAssessmentEndpoints
     /// <summary>The partnership's current rating of one proposal, with its ETag.</summary>
     [WolverineGet("/partnerships/{partnershipId}/self-assessments/{proposal}", Name = "GetSelfAssessment")]
     [Tags("Self-assessments")]
+    [AnswersWithETag]
     [ProducesResponseType<SelfAssessment>(200)]
     [ProducesResponseType<ProblemDetails>(404)]
     public static async Task<IResult> Get(string partnershipId, string proposal, IDocumentStore store, HttpContext http)

@@ -20,6 +20,9 @@ public sealed record RecordRating(
     string? Plan = null,
     DateOnly? EffectiveOn = null) : IEffectiveChange
 {
+    /// <summary>An example, for the contract.</summary>
+    public static RecordRating Example => new(Rating.PartlyEstablished, "Joint strategic needs assessment in place", "Agree a joint workforce plan", "Chief Officer", "msg-review-action-plan-2019", new DateOnly(2019, 5, 15));
+
     public sealed class Validator : ChangeValidator<RecordRating>
     {
         public Validator(TimeProvider clock) : base(clock)
@@ -43,6 +46,9 @@ public sealed record RecordRating(
 /// <summary>Revises a rating, with the reason ("we now consider this to be an over estimation").</summary>
 public sealed record ReviseRating(Rating Rating, string Reason, string? Evidence = null, DateOnly? EffectiveOn = null) : IChange<SelfAssessment>
 {
+    /// <summary>An example, for the contract.</summary>
+    public static ReviseRating Example => new(Rating.NotYetEstablished, "We now consider this to be an over estimation", EffectiveOn: new DateOnly(2019, 12, 11));
+
     public sealed class Validator : ChangeValidator<ReviseRating>
     {
         public Validator(TimeProvider clock) : base(clock)
@@ -66,11 +72,11 @@ public static class RatingEndpoints
 {
     [WolverinePost("/partnerships/{partnershipId}/self-assessments/{proposal}", Name = "RecordRating")]
     [Tags("Self-assessments")]
-    [ProducesResponseType<Written<SelfAssessment>>(201)]
-    [ProducesResponseType<ProblemDetails>(404)]
-    [ProducesResponseType<ProblemDetails>(409)]
-    [ProducesResponseType<ProblemDetails>(412)]
-    [ProducesResponseType<ProblemDetails>(422)]
+    [WriteAnswers(typeof(SelfAssessment), 201, RepeatIsUnchanged = true)]
+    [Refuses(404, "The proposal is not an MSG proposal (1.1 to 6.3).")]
+    [Refuses(409, "The proposal is already rated differently: revise the rating with a reason instead.")]
+    [Refuses(412, RefusalMeanings.CreateCondition)]
+    [Refuses(422, "The MSG proposal is not for local completion (3.2, 3.3, 5.3): no partnership rates it.")]
     public static Task<IResult> Record(RecordRating command, string partnershipId, string proposal, MsgFramework framework, LedgerWrites writes) =>
         writes.Run(command, write => write.Create<SelfAssessment>(SelfAssessment.KeyFor(proposal), command,
             (existing, provenance) => command.Decide(framework.Find(proposal), proposal, existing, provenance),
@@ -78,11 +84,11 @@ public static class RatingEndpoints
 
     [WolverinePost("/partnerships/{partnershipId}/self-assessments/{proposal}/revisions", Name = "ReviseRating")]
     [Tags("Self-assessments")]
-    [ProducesResponseType<Written<SelfAssessment>>(200)]
-    [ProducesResponseType<ProblemDetails>(404)]
-    [ProducesResponseType<ProblemDetails>(409)]
-    [ProducesResponseType<ProblemDetails>(412)]
-    [ProducesResponseType<ProblemDetails>(422)]
+    [WriteAnswers(typeof(SelfAssessment), 200)]
+    [Refuses(404, "The proposal is not an MSG proposal, or it has no rating to revise yet.")]
+    [Refuses(409, RefusalMeanings.LostRace)]
+    [Refuses(412, RefusalMeanings.StaleChange)]
+    [Refuses(422, "The MSG proposal is not for local completion (3.2, 3.3, 5.3): no partnership rates it.")]
     public static Task<IResult> Revise(ReviseRating command, string partnershipId, string proposal, MsgFramework framework, LedgerWrites writes) =>
         writes.Run(command, async write =>
             ProposalProblem(framework.Find(proposal), proposal) is { } problem

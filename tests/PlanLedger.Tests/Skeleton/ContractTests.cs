@@ -45,6 +45,66 @@ public sealed class ContractTests(LedgerHost host) : LedgerTest(host)
         }
     }
 
+    [Fact]
+    public async Task the_contract_declares_what_every_write_answers_and_every_limit()
+    {
+        var document = JsonNode.Parse(await Host.Client.GetStringAsync("/openapi/v1.json"))!;
+        var text = document.ToJsonString();
+        foreach (var dotnet in new[] { "IResult", "System.", "PlanLedger." }) text.ShouldNotContain(dotnet);
+        var schemas = document["components"]!["schemas"]!.AsObject();
+
+        foreach (var (path, operations) in document["paths"]!.AsObject())
+        foreach (var (method, operation) in operations!.AsObject())
+        {
+            var where = $"{method.ToUpperInvariant()} {path}";
+            foreach (var parameter in operation!["parameters"]?.AsArray() ?? [])
+                if (parameter!["in"]!.GetValue<string>() != "path") parameter["description"].ShouldNotBeNull($"{where}: parameter {parameter["name"]} undescribed");
+            foreach (var (status, response) in operation["responses"]!.AsObject())
+            {
+                response!["description"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace($"{where} {status}");
+                if (status[0] is '4' or '5') response["content"]!["application/problem+json"].ShouldNotBeNull($"{where} {status}: no problem body");
+                if (status is "429" or "503") response["headers"]!["Retry-After"].ShouldNotBeNull($"{where} {status}");
+            }
+            if (method != "post") continue;
+
+            var body = operation["requestBody"]!["content"]!["application/json"]!;
+            body["example"].ShouldNotBeNull($"{where}: no example body");
+            foreach (var (status, response) in operation["responses"]!.AsObject().Where(r => r.Key[0] == '2'))
+            {
+                var headers = response!["headers"]!.AsObject();
+                headers.ContainsKey("Idempotent-Replayed").ShouldBeTrue($"{where} {status}");
+                if (!path.EndsWith("/returns")) headers.ContainsKey("ETag").ShouldBeTrue($"{where} {status}: no ETag declared");
+                if (status == "201") headers.ContainsKey("Location").ShouldBeTrue($"{where} 201: no Location declared");
+            }
+            foreach (var (property, schema) in StringProperties(schemas, body["schema"]!, new HashSet<string>()))
+                schema["maxLength"].ShouldNotBeNull($"{where}: '{property}' has no maxLength");
+        }
+    }
+
+    /// <summary>Every free-text string property a request schema reaches, through references, arrays and allOf.</summary>
+    private static IEnumerable<(string Name, JsonNode Schema)> StringProperties(JsonObject schemas, JsonNode schema, HashSet<string> seen)
+    {
+        if (schema["$ref"]?.GetValue<string>() is { } reference)
+        {
+            var name = reference.Split('/').Last();
+            if (!seen.Add(name)) yield break;
+            schema = schemas[name]!;
+        }
+        if (schema["enum"] is not null) yield break;
+        foreach (var part in schema["allOf"]?.AsArray() ?? [])
+            foreach (var found in StringProperties(schemas, part!, seen)) yield return found;
+        if (schema["items"] is { } items)
+        {
+            if (items["type"]?.GetValue<string>() == "string" && items["format"] is null && items["enum"] is null) yield return ("[]", items);
+            foreach (var found in StringProperties(schemas, items, seen)) yield return found;
+        }
+        foreach (var (name, property) in schema["properties"]?.AsObject() ?? [])
+        {
+            if (property!["type"]?.GetValue<string>() == "string" && property["format"] is null && property["enum"] is null) yield return (name, property);
+            foreach (var found in StringProperties(schemas, property, seen)) yield return found;
+        }
+    }
+
     private static string Normalise(string json) =>
         JsonNode.Parse(json)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
 
