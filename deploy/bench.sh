@@ -2,7 +2,9 @@
 # The benchmark: the API built as production is (pre-generated Wolverine code, TypeLoadMode Static,
 # Release, ReadyToRun), a PostgreSQL from deploy/db.sh, figures to
 # tests/PlanLedger.Benchmarks/results/latest.{json,md}, also printed.
-# deploy/bench.sh [--quick]   (--quick: short phases and 4 partnerships, to check the harness itself)
+# deploy/bench.sh [--quick] [--writes-only]
+#   --quick: short phases and 4 partnerships, to check the harness itself
+#   --writes-only: the limit, Marten and HTTP write phases only, to results/writes-only/ (compare two builds back to back)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$root"

@@ -32,7 +32,7 @@ public static class LedgerStore
         // Solo by default: HotCold leadership with the lock library we can restore holds an advisory-lock transaction open
         // for as long as a node leads, which pins PostgreSQL's xmin (see docs/architecture.md, "The async daemon").
         var daemon = builder.Configuration.GetValue("Ledger:Daemon", DaemonMode.Solo);
-        builder.Services.AddMarten(_ => Options(connectionString, modules))
+        builder.Services.AddMarten(_ => Options(connectionString, modules, builder.Configuration.GetValue("Ledger:AutoPrepare", true)))
             .UseLightweightSessions()
             .AddAsyncDaemon(daemon);
 
@@ -42,7 +42,7 @@ public static class LedgerStore
     }
 
     /// <summary>The ledger's Marten configuration; the benchmark builds its store from the same.</summary>
-    public static StoreOptions Options(string connectionString, IReadOnlyList<ILedgerModule> modules)
+    public static StoreOptions Options(string connectionString, IReadOnlyList<ILedgerModule> modules, bool autoPrepare = true)
     {
         var opts = new StoreOptions();
         // Marten opens a pooled connection per query outside a transaction; skipping the reset
@@ -51,7 +51,7 @@ public static class LedgerStore
         // and PostgreSQL stops planning it on every request (≈0.2 ms per upsert, measured).
         opts.Connection(new Npgsql.NpgsqlConnectionStringBuilder(connectionString)
         {
-            NoResetOnClose = true, MaxAutoPrepare = 100, AutoPrepareMinUsages = 2
+            NoResetOnClose = true, MaxAutoPrepare = autoPrepare ? 100 : 0, AutoPrepareMinUsages = 2
         }.ConnectionString);
         opts.DatabaseSchemaName = Schema;
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
