@@ -9,9 +9,11 @@ builder.AddServiceDefaults();
 builder.AddLedgerStore();
 builder.AddLedgerHttp();
 builder.AddLedgerSecurity();
+builder.AddHttpHardening();
 
 var app = builder.Build();
 
+app.UseHttpHardening();
 app.UseLedgerHttp();
 app.MapServiceDefaults();
 

@@ -32,6 +32,53 @@ public sealed class SecretsTests(LedgerHost host) : LedgerTest(host)
             captured.Lines.ShouldAllBe(line => !line.Contains(secret));
     }
 
+    [Fact]
+    public async Task a_credential_sent_in_the_query_string_a_cookie_or_a_header_never_reaches_the_logs()
+    {
+        await Host.PlanWithActionAsync();
+        var captured = new CapturingLogs();
+        await using var factory = Host.Factory(Host.ConnectionString, "Disabled").WithWebHostBuilder(b =>
+            b.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(captured).AddFilter<CapturingLogs>(null, LogLevel.Trace)));
+        using var client = factory.CreateClient();
+
+        var jwt = Host.Token(Roles.PartnerReader, "orkney");
+        const string opaque = "opaque-secret-4f1d9c2b7e";
+        foreach (var query in new[] { $"access_token={jwt}", $"token={opaque}", $"x=1&access_token={opaque}", $"api_key={opaque}" })
+            (await client.GetAsync($"/partnerships/orkney/plans/msg-plan?{query}")).StatusCode.ShouldBe(System.Net.HttpStatusCode.Unauthorized);
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/partnerships/orkney/plans/msg-plan"))
+        {
+            request.Headers.Add("Cookie", $"session={opaque}; jwt={jwt}");
+            request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {opaque}");
+            await client.SendAsync(request);
+        }
+
+        captured.Lines.ShouldContain(line => line.Contains("/partnerships/orkney/plans/msg-plan"));
+        foreach (var secret in new[] { jwt, jwt.Split('.')[2], opaque })
+            captured.Lines.ShouldAllBe(line => !line.Contains(secret));
+    }
+
+    [Fact]
+    public async Task answers_forbid_sniffing_and_html_gets_a_policy_allowing_only_its_own_style()
+    {
+        var writer = await Host.PlanWithActionAsync();
+        var html = await writer.GetAsync("/partnerships/orkney/plans/msg-plan/board-report?format=html");
+        html.Headers.GetValues("X-Content-Type-Options").ShouldBe(["nosniff"]);
+        var policy = html.Headers.GetValues("Content-Security-Policy").Single();
+        policy.ShouldStartWith("default-src 'none'; style-src 'sha256-");
+        policy.ShouldNotContain("unsafe");
+        policy.ShouldContain("frame-ancestors 'none'");
+        var page = await html.Content.ReadAsStringAsync();
+        var style = page[(page.IndexOf("<style>", StringComparison.Ordinal) + 7)..page.IndexOf("</style>", StringComparison.Ordinal)];
+        policy.ShouldContain(Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(style))));
+
+        var json = await writer.GetAsync("/partnerships/orkney/plans/msg-plan");
+        json.Headers.GetValues("X-Content-Type-Options").ShouldBe(["nosniff"]);
+        json.Headers.GetValues("Content-Security-Policy").Single().ShouldStartWith("default-src 'none'");
+        json.Headers.Contains("Server").ShouldBeFalse();
+        Host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>>()
+            .Value.AddServerHeader.ShouldBeFalse();
+    }
+
     private sealed class CapturingLogs : ILoggerProvider
     {
         public ConcurrentQueue<string> Lines { get; } = new();
