@@ -108,28 +108,13 @@ public static class BoardReportEndpoint
         {
             FileNameStar = fileName
         }.ToString();
-        if (kind == "csv") return Results.Text(Csv(report), "text/csv; charset=utf-8");
+        if (kind == "csv") return Results.Text(Csv(report), Infrastructure.Csv.ContentType);
         http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
         return Results.Text(Html(report), "text/html; charset=utf-8");
     }
 
-    public static string Csv(BoardReport report)
-    {
-        var csv = new StringBuilder();
-        foreach (var row in report.Cells().Prepend(BoardReport.Columns))
-            csv.Append(string.Join(',', row.Select(CsvField))).Append("\r\n");
-        return csv.ToString();
-    }
-
-    private static string CsvField(string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return "";
-        // A spreadsheet would run a cell that starts like a formula; narratives never need to.
-        if (value[0] is '=' or '+' or '@' or '\t' or '\r' || (value[0] == '-' && value.Length > 1 && value[1] != ' ')) value = "'" + value;
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 || value != value.Trim()
-            ? $"\"{value.Replace("\"", "\"\"")}\""
-            : value;
-    }
+    public static string Csv(BoardReport report) =>
+        Infrastructure.Csv.Write(new Infrastructure.CsvTable(BoardReport.Columns, report.Cells()));
 
     private const string Style = """
         body { font-family: Arial, sans-serif; font-size: 10pt; }

@@ -63,7 +63,9 @@ public sealed record Paging(int Page, int PageSize)
 
     public int PagesFor(int count) => (int)Math.Ceiling(count / (double)PageSize);
 
-    public List<T> PageOf<T>(IEnumerable<T> items) => items.Skip((Page - 1) * PageSize).Take(PageSize).ToList();
+    /// <summary>This page's items; a page past the last is empty (never an earlier page relabelled).</summary>
+    public List<T> PageOf<T>(IEnumerable<T> items) =>
+        items.Skip((int)Math.Min(int.MaxValue, ((long)Page - 1) * PageSize)).Take(PageSize).ToList();
 }
 
 /// <summary>

@@ -62,7 +62,7 @@ public static class LedgerHttp
         o.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         o.MaxDepth = 32;
         o.NumberHandling = JsonNumberHandling.Strict;
-        return o;
+        return InputText.Configure(o);
     }
 
     public static WebApplication UseLedgerHttp(this WebApplication app)

@@ -3,6 +3,7 @@ using Marten;
 using Marten.Events.Projections;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using PlanLedger.Infrastructure;
 using PlanLedger.Framework;
 using PlanLedger.Ledger;
 using PlanLedger.Partnerships;

@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using PlanLedger.Infrastructure;
 using PlanLedger.Audit;
 using PlanLedger.Framework;
 using PlanLedger.Ledger;

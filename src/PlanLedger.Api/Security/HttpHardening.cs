@@ -20,6 +20,15 @@ public static class HttpHardening
     public static WebApplicationBuilder AddHttpHardening(this WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.Services.Configure<ProblemDetailsOptions>(o =>
+        {
+            var before = o.CustomizeProblemDetails;
+            o.CustomizeProblemDetails = context =>
+            {
+                before?.Invoke(context);
+                Infrastructure.JsonProblems.Rewrite(context);
+            };
+        });
         // Every logger the host creates (ASP.NET Core's request log included) goes through the redaction.
         builder.Services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(services => new RedactingLoggerFactory(new LoggerFactory(
             services.GetServices<ILoggerProvider>(),

@@ -91,6 +91,7 @@ public static class LedgerSecurity
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseMiddleware<QueryInput>();
         app.UseMiddleware<PartnershipAccess>();
         return app;
     }
