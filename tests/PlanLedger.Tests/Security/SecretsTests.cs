@@ -27,7 +27,7 @@ public sealed class SecretsTests(LedgerHost host) : LedgerTest(host)
             await client.Send(HttpMethod.Post, "/partnerships/orkney/plans/msg-plan/actions/1.1/status", "{\"status\":");
         }
 
-        captured.Lines.Count.ShouldBeGreaterThan(10);
+        captured.Entries.Count.ShouldBeGreaterThan(10);
         foreach (var secret in new[] { good, forged, Host.SigningKey, good.Split('.')[2], forged.Split('.')[2] })
             captured.Lines.ShouldAllBe(line => !line.Contains(secret));
     }
@@ -77,20 +77,5 @@ public sealed class SecretsTests(LedgerHost host) : LedgerTest(host)
         json.Headers.Contains("Server").ShouldBeFalse();
         Host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>>()
             .Value.AddServerHeader.ShouldBeFalse();
-    }
-
-    private sealed class CapturingLogs : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-        public ILogger CreateLogger(string category) => new Logger(this, category);
-        public void Dispose() { }
-
-        private sealed class Logger(CapturingLogs owner, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-            public bool IsEnabled(LogLevel level) => true;
-            public void Log<TState>(LogLevel level, EventId id, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                owner.Lines.Enqueue($"{category} {formatter(state, exception)} {exception}");
-        }
     }
 }
