@@ -3,7 +3,7 @@ using PlanLedger.Security;
 
 if (DevelopmentTokens.TryRun(args)) return 0;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(ServiceDefaults.Options(args));
 
 builder.AddServiceDefaults();
 builder.AddLedgerStore();

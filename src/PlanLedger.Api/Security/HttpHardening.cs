@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using PlanLedger.Infrastructure;
 
 namespace PlanLedger.Security;
 
@@ -29,8 +30,8 @@ public static class HttpHardening
                 Infrastructure.JsonProblems.Rewrite(context);
             };
         });
-        // Every logger the host creates (ASP.NET Core's request log included) goes through the redaction.
-        builder.Services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(services => new RedactingLoggerFactory(new LoggerFactory(
+        // Every logger the host creates (ASP.NET Core's request log included) goes through the policy.
+        builder.Services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(services => new LogPolicyFactory(new LoggerFactory(
             services.GetServices<ILoggerProvider>(),
             services.GetRequiredService<IOptionsMonitor<LoggerFilterOptions>>(),
             services.GetService<IOptions<LoggerFactoryOptions>>(),
@@ -80,49 +81,3 @@ public static partial class Credentials
         Parameter().Replace(Scheme().Replace(Jwt().Replace(text, Redacted), m => $"{m.Groups[1].Value} {Redacted}"), m => m.Groups[1].Value + Redacted);
 }
 
-internal sealed class RedactingLoggerFactory(ILoggerFactory inner) : ILoggerFactory
-{
-    public ILogger CreateLogger(string categoryName) => new RedactingLogger(inner.CreateLogger(categoryName));
-    public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
-    public void Dispose() => inner.Dispose();
-}
-
-/// <summary>Passes every event on, with its message and its values redacted when any of them looks like a credential.</summary>
-internal sealed class RedactingLogger(ILogger inner) : ILogger
-{
-    public IDisposable? BeginScope<TState>(TState state) where TState : notnull =>
-        state is IReadOnlyList<KeyValuePair<string, object?>> values && values.Any(v => Credentials.MayHold(v.Value?.ToString()))
-            ? inner.BeginScope(Redacted(values))
-            : inner.BeginScope(state);
-
-    public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-    {
-        if (!inner.IsEnabled(logLevel)) return;
-        var message = formatter(state, exception);
-        var values = state as IReadOnlyList<KeyValuePair<string, object?>>;
-        if (!Credentials.MayHold(message) && (values is null || !values.Any(v => Credentials.MayHold(v.Value?.ToString()))))
-        {
-            inner.Log(logLevel, eventId, state, exception, formatter);
-            return;
-        }
-        var redacted = new RedactedState(Credentials.Redact(message), values is null ? [] : Redacted(values));
-        inner.Log(logLevel, eventId, redacted, exception, static (s, _) => s.Message);
-    }
-
-    private static List<KeyValuePair<string, object?>> Redacted(IReadOnlyList<KeyValuePair<string, object?>> values) =>
-        values.Select(v => v.Value is null or ValueType || !Credentials.MayHold(v.Value.ToString())
-            ? v
-            : new KeyValuePair<string, object?>(v.Key, Credentials.Redact(v.Value.ToString()!))).ToList();
-
-    private sealed class RedactedState(string message, List<KeyValuePair<string, object?>> values) : IReadOnlyList<KeyValuePair<string, object?>>
-    {
-        public string Message { get; } = message;
-        public KeyValuePair<string, object?> this[int index] => values[index];
-        public int Count => values.Count;
-        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => values.GetEnumerator();
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-        public override string ToString() => Message;
-    }
-}
