@@ -226,7 +226,13 @@ public sealed record ProposalDelivery(string Proposal, int KeyFeature, int Partn
 
 /// <summary>Delivery overview per partnership (every onboarded one) and per MSG proposal; overdue is judged on Today.</summary>
 public sealed record DeliveryView(DateOnly Today, IReadOnlyList<PartnershipDelivery> Partnerships, IReadOnlyList<ProposalDelivery> Proposals)
+    : ISizedView
 {
+    // Fifteen counts a row, plus the row's names.
+    public long EstimatedBytes =>
+        CacheBudget.Object * 3 + Partnerships.Sum(p => CacheBudget.Object * 2 + 15 * 4 + CacheBudget.Of(p.Partnership) + CacheBudget.Of(p.Name))
+        + Proposals.Sum(p => CacheBudget.Object * 2 + 17 * 4 + CacheBudget.Of(p.Proposal));
+
     public CsvTable Table(string name) => name switch
     {
         "proposals" => new(["proposal", "keyFeature", "partnerships", .. DeliveryFigures.Columns],
