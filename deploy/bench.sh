@@ -2,7 +2,8 @@
 # The benchmark: the API built as production is (pre-generated Wolverine code, TypeLoadMode Static,
 # Release, ReadyToRun), a PostgreSQL from deploy/db.sh, figures to
 # tests/PlanLedger.Benchmarks/results/latest.{json,md}, also printed.
-# deploy/bench.sh [--quick]   (--quick: short phases and 4 partnerships, to check the harness itself)
+# deploy/bench.sh [--quick] [--memory-only]   (--quick: short phases and 4 partnerships, to check the harness itself;
+#   --memory-only: only the sustained mixed load and the API memory under it, to results/memory.{json,md})
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$root"

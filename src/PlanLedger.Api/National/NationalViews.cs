@@ -139,14 +139,6 @@ internal sealed class QueryCheck
         if (!valid) _errors[parameter] = [message];
     }
 
-    public DateOnly? Date(string parameter, string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return null;
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
-        Require(false, parameter, $"'{parameter}' must be a date written YYYY-MM-DD, e.g. 2019-12-31.");
-        return null;
-    }
-
     /// <summary>format=json (the default) or csv; table picks one of the view's tables for CSV, the first by default.</summary>
     public NationalOutput Output(string? format, string? table, params string[] tables)
     {
