@@ -83,6 +83,7 @@ public sealed class LedgerHost : IAsyncLifetime
         // Pauses the async daemon around the wipe: it keeps its positions in memory, and the wipe restarts the sequence at 1.
         await Services.ResetAllMartenDataAsync();
         Services.GetRequiredService<PartnershipDirectory>().Forget();
+        Services.GetRequiredService<PlanLedger.Audit.HistoryCache>().Clear();
         Clock.Reset();
     }
 

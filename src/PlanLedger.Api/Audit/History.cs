@@ -192,6 +192,9 @@ public sealed class HistoryCache
     public void Add((string Tenant, string Stream, long Version) key, IReadOnlyList<HistoryEntry> entries) =>
         _cache.Set(key, entries, new MemoryCacheEntryOptions { Size = SizeOf(key, entries) });
 
+    /// <summary>Forgets every history (a test's wipe of the ledger reuses stream keys and versions).</summary>
+    public void Clear() => _cache.Clear();
+
     public static long SizeOf((string Tenant, string Stream, long Version) key, IReadOnlyList<HistoryEntry> entries) =>
         CacheBudget.Object * 4 + CacheBudget.Of(key.Tenant) + CacheBudget.Of(key.Stream) + 8L * entries.Count + entries.Sum(e =>
             CacheBudget.Object * 3 + 64 + CacheBudget.Of(e.What) + CacheBudget.Of(e.EventType) + CacheBudget.Of(e.RecordedBy)
