@@ -17,12 +17,14 @@ public static class ServiceDefaults
     /// <summary>
     /// Where appsettings.json is read from: the app's own folder, whatever the working directory (deploy/run.sh
     /// starts it from the repository root), unless the host is told otherwise (--contentRoot, or the
-    /// ASPNETCORE_/DOTNET_CONTENTROOT variables, as the test host does).
+    /// ASPNETCORE_/DOTNET_CONTENTROOT variables, as the test host does). A command (codegen write, projections…)
+    /// keeps the working directory: codegen writes its code under the content root, into the project.
     /// </summary>
     public static WebApplicationOptions Options(string[] args) => new()
     {
         Args = args,
-        ContentRootPath = args.Any(a => a.TrimStart('-', '/').StartsWith("contentRoot", StringComparison.OrdinalIgnoreCase))
+        ContentRootPath = (args.Length > 0 && !args[0].StartsWith('-'))
+                          || args.Any(a => a.TrimStart('-', '/').StartsWith("contentRoot", StringComparison.OrdinalIgnoreCase))
                           || Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT") is not null
                           || Environment.GetEnvironmentVariable("DOTNET_CONTENTROOT") is not null
             ? null

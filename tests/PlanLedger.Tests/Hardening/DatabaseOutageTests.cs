@@ -53,25 +53,18 @@ public sealed class DatabaseOutageTests(LedgerHost host) : IAsyncLifetime
         try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private static HttpClient As(HttpClient client, string token)
-    {
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
     [Fact]
     public async Task a_fresh_database_starts_without_an_error_and_with_postgresql_stopped_every_read_and_write_answers_503_with_retry_after()
     {
         var logs = new CapturingLogs();
-        await using var factory = host.Factory(_connectionString, "Solo").WithWebHostBuilder(b =>
-            b.ConfigureLogging(l => l.AddProvider(logs)));
+        await using var factory = host.FactoryLoggingTo(logs, connectionString: _connectionString, daemon: "Solo");
         using var anonymous = factory.CreateClient();
         for (var i = 0; i < 240 && !(await anonymous.GetAsync("/health/ready")).IsSuccessStatusCode; i++) await Task.Delay(250);
         (await anonymous.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        using var admin = As(factory.CreateClient(), host.Token(Roles.Admin));
-        using var writer = As(factory.CreateClient(), host.Token(Roles.PartnerWriter, "orkney"));
-        using var national = As(factory.CreateClient(), host.Token(Roles.National));
+        using var admin = factory.ClientWith(host.Token(Roles.Admin));
+        using var writer = factory.ClientWith(host.Token(Roles.PartnerWriter, "orkney"));
+        using var national = factory.ClientWith(host.Token(Roles.National));
         await admin.Post("/partnerships", new { code = "orkney", name = "Orkney" });
         await writer.Post("/partnerships/orkney/plans", new { reference = "msg-plan", kind = "MsgImprovementActionPlan", title = "Plan" });
         await writer.Post("/partnerships/orkney/plans/msg-plan/headings", new { reference = "KF1", kind = "StrategicPriority", title = "Leadership" });

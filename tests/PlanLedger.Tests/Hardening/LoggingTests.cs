@@ -14,12 +14,9 @@ public sealed class LoggingTests(LedgerHost host) : LedgerTest(host)
     {
         await Host.PlanWithActionAsync();
         var logs = new CapturingLogs();
-        await using var factory = Host.Factory(Host.ConnectionString, "Disabled").WithWebHostBuilder(b =>
-            b.ConfigureLogging(l => l.AddProvider(logs)));
-        using var writer = factory.CreateClient();
-        writer.DefaultRequestHeaders.Authorization = new("Bearer", Host.Token(Roles.PartnerWriter, "orkney"));
-        using var admin = factory.CreateClient();
-        admin.DefaultRequestHeaders.Authorization = new("Bearer", Host.Token(Roles.Admin));
+        await using var factory = Host.FactoryLoggingTo(logs);
+        using var writer = factory.ClientWith(Host.Token(Roles.PartnerWriter, "orkney"));
+        using var admin = factory.ClientWith(Host.Token(Roles.Admin));
 
         var statuses = new List<int>
         {

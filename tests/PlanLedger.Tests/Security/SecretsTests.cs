@@ -14,8 +14,7 @@ public sealed class SecretsTests(LedgerHost host) : LedgerTest(host)
     {
         await Host.PlanWithActionAsync();
         var captured = new CapturingLogs();
-        await using var factory = Host.Factory(Host.ConnectionString, "Disabled").WithWebHostBuilder(b =>
-            b.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(captured).AddFilter<CapturingLogs>(null, LogLevel.Trace)));
+        await using var factory = Host.FactoryLoggingTo(captured, LogLevel.Trace);
         using var client = factory.CreateClient();
 
         var good = Host.Token(Roles.PartnerWriter, "orkney");
@@ -37,8 +36,7 @@ public sealed class SecretsTests(LedgerHost host) : LedgerTest(host)
     {
         await Host.PlanWithActionAsync();
         var captured = new CapturingLogs();
-        await using var factory = Host.Factory(Host.ConnectionString, "Disabled").WithWebHostBuilder(b =>
-            b.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(captured).AddFilter<CapturingLogs>(null, LogLevel.Trace)));
+        await using var factory = Host.FactoryLoggingTo(captured, LogLevel.Trace);
         using var client = factory.CreateClient();
 
         var jwt = Host.Token(Roles.PartnerReader, "orkney");
