@@ -76,4 +76,36 @@ public sealed class SecretsTests(LedgerHost host) : LedgerTest(host)
         Host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>>()
             .Value.AddServerHeader.ShouldBeFalse();
     }
+
+    [Fact]
+    public async Task a_credential_sent_in_the_query_string_never_reaches_a_trace()
+    {
+        await Host.PlanWithActionAsync();
+        var jwt = Host.Token(Roles.PartnerReader, "orkney");
+        const string opaque = "opaque-trace-secret-9a8b7c";
+        var stopped = new ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        await using var factory = Host.Factory(Host.ConnectionString, "Disabled").WithWebHostBuilder(b => b.UseSetting("Ledger:Telemetry", "true"));
+        using var client = factory.CreateClient();
+        await client.GetAsync($"/partnerships/orkney/plans/msg-plan?access_token={jwt}&token={opaque}");
+        using var reader = factory.ClientWith(jwt);
+        await reader.GetAsync($"/partnerships/orkney/plans/msg-plan?token={opaque}");
+
+        var traced = stopped.Where(a => a.Source.Name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)).ToList();
+        traced.Count.ShouldBeGreaterThanOrEqualTo(2);
+        // The query is traced, its values redacted by the instrumentation.
+        traced.SelectMany(a => a.TagObjects).ShouldContain(t => t.Key == "url.query" && t.Value!.ToString()!.Contains("token=Redacted"));
+        foreach (var activity in stopped)
+        {
+            var text = string.Join(" ", activity.TagObjects.Select(t => $"{t.Key}={t.Value}")) + activity.DisplayName
+                       + string.Join(" ", activity.Baggage.Select(b => b.Value)) + string.Join(" ", activity.Events.Select(e => e.Name));
+            foreach (var secret in new[] { jwt, jwt.Split('.')[2], opaque }) text.ShouldNotContain(secret);
+        }
+    }
 }
