@@ -57,16 +57,29 @@ running() {
   [[ -f "$pgdata/PG_VERSION" ]] && as_owner "$bindir/pg_ctl" -D "$pgdata" status >/dev/null 2>&1
 }
 
-free_port() {
-  python3 - <<'PY'
-import socket
-for port in range(55432, 55532):
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", port)); s.close(); print(port); break
-    except OSError:
-        s.close()
+# A port is free when we can bind it with SO_REUSEADDR, as PostgreSQL binds: a port whose old
+# connections linger in TIME_WAIT after a stop is free to the server again.
+port_free() {
+  python3 - "$1" <<'PY'
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1]))); sys.exit(0)
+except OSError:
+    sys.exit(1)
+finally:
+    s.close()
 PY
+}
+
+# The cluster keeps the port it was given (a running API still points at it), unless another
+# process has taken it meanwhile.
+pick_port() {
+  local port
+  if [[ -s "$port_file" ]] && port="$(cat "$port_file")" && port_free "$port"; then echo "$port"; return 0; fi
+  for port in $(seq 55432 55531); do port_free "$port" && { echo "$port"; return 0; }; done
+  say "no free port from 55432 to 55531"; return 1
 }
 
 mkdir -p "$data_root"
@@ -107,7 +120,7 @@ if [[ ! -f "$pgdata/PG_VERSION" ]]; then
   as_owner "$bindir/initdb" -D "$pgdata" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
 fi
 
-port="$(free_port)"
+port="$(pick_port)"
 echo "$port" > "$port_file"
 [[ $(id -u) -eq 0 ]] && chown postgres "$port_file"
 say "starting PostgreSQL ($bindir) on 127.0.0.1:$port"

@@ -22,8 +22,11 @@ if [[ -x "$root/deploy/seed.sh" && "${PLANLEDGER_SEED:-1}" == 1 ]]; then
   "$root/deploy/seed.sh" "$url"
 fi
 
+# Last thing printed, after the API's start-up lines and the seed load; in Development the API then
+# logs one line per warning or error only (src/PlanLedger.Api/appsettings.json), so this stays in view.
 cat <<MSG
 
+================================================================================
 PlanLedger is running.
   API         $url
   Swagger UI  $url/swagger
@@ -32,5 +35,6 @@ PlanLedger is running.
   Tokens      deploy/token.sh --role partner-writer --partnership orkney
   Database    $PLANLEDGER_DB   (deploy/db.sh stop to stop it)
 Ctrl-C stops the API.
+================================================================================
 MSG
 wait $api

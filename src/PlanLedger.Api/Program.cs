@@ -9,15 +9,17 @@ using PlanLedger.SelfAssessments;
 
 if (DevelopmentTokens.TryRun(args)) return 0;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(ServiceDefaults.Options(args));
 
 builder.AddServiceDefaults();
 builder.AddLedgerStore(PlanLedger.Modules.All);
 builder.AddLedgerHttp();
 builder.AddLedgerSecurity();
+builder.AddHttpHardening();
 
 var app = builder.Build();
 
+app.UseHttpHardening();
 app.UseLedgerHttp();
 app.MapServiceDefaults();
 

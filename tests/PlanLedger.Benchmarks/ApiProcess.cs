@@ -59,9 +59,14 @@ public sealed class ApiProcess : IAsyncDisposable
     }
 
     /// <summary>Peak resident memory of the API process so far (VmHWM), in MB.</summary>
-    public double PeakMemoryMb()
+    public double PeakMemoryMb() => StatusMb("VmHWM:");
+
+    /// <summary>Resident memory of the API process now (VmRSS), in MB.</summary>
+    public double ResidentMemoryMb() => StatusMb("VmRSS:");
+
+    private double StatusMb(string field)
     {
-        var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:"));
+        var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith(field));
         return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
     }
 

@@ -14,10 +14,12 @@ using PlanLedger.Security;
 using PlanLedger.SelfAssessments;
 
 // PlanLedger's benchmark: every figure side by side in one run, so ratios hold on a noisy machine.
-// Usage: PlanLedger.Benchmarks <api.dll> <results-dir> [--quick] [--writes-only]
+// Usage: PlanLedger.Benchmarks <api.dll> <results-dir> [--quick] [--writes-only] [--memory-only]
 var apiDll = Path.GetFullPath(args[0]);
 var resultsDir = Path.GetFullPath(args[1]);
 var quick = args.Contains("--quick");
+// Only the sustained mixed load and the API's memory under it (results/memory.{json,md}).
+var memoryOnly = args.Contains("--memory-only");
 var server = Environment.GetEnvironmentVariable("PLANLEDGER_DB") ?? throw new InvalidOperationException("PLANLEDGER_DB is not set (deploy/bench.sh sets it)");
 var phase = TimeSpan.FromSeconds(quick ? 3 : 10);
 int partnerships = quick ? 4 : 32, actionsPerPartnership = quick ? 500 : 6250, eventsPerAction = 10;
@@ -58,7 +60,11 @@ if (args.Contains("--probe"))
 }
 
 // Started first, on the fresh database, so its cold start is not measured behind other phases' I/O.
-await using var api = await ApiProcess.StartAsync(apiDll, db, signingKey, 5190);
+var freePort = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+freePort.Start();
+var apiPort = ((System.Net.IPEndPoint)freePort.LocalEndpoint).Port;
+freePort.Stop();
+await using var api = await ApiProcess.StartAsync(apiDll, db, signingKey, apiPort);
 report.Add("footprint", "cold start to ready", api.ColdStart.TotalMilliseconds, "ms", "< 3000 ms", api.ColdStart.TotalMilliseconds < 3000);
 
 // Runs a measured phase and reports where its CPU went: API, PostgreSQL and this load generator.
@@ -74,45 +80,49 @@ async Task<(double PerSecond, Samples Samples)> Profiled(string what, string uni
     return result;
 }
 
-Console.WriteLine("1. The limit: raw PostgreSQL single-row insert commits");
-var eventJson = JsonSerializer.Serialize(statusEvent, json);
-await using (var setup = new NpgsqlConnection(db))
+double limit = 0;
+if (!memoryOnly)
 {
-    await setup.OpenAsync();
-    await new NpgsqlCommand("create table if not exists bench_raw (seq bigserial primary key, stream text not null, type text not null, data jsonb not null, recorded timestamptz not null default now())", setup).ExecuteNonQueryAsync();
-}
-var rawRates = new Dictionary<int, double>();
-foreach (var workers in new[] { 8, 32 })
-{
-    var connections = await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
+    Console.WriteLine("1. The limit: raw PostgreSQL single-row insert commits");
+    var eventJson = JsonSerializer.Serialize(statusEvent, json);
+    await using (var setup = new NpgsqlConnection(db))
     {
-        var c = new NpgsqlConnection(db); await c.OpenAsync(); return c;
-    }));
-    var (rate, _) = await Profiled($"raw insert commits, {workers} connections", "commit", workers, async (w, i) =>
+        await setup.OpenAsync();
+        await new NpgsqlCommand("create table if not exists bench_raw (seq bigserial primary key, stream text not null, type text not null, data jsonb not null, recorded timestamptz not null default now())", setup).ExecuteNonQueryAsync();
+    }
+    var rawRates = new Dictionary<int, double>();
+    foreach (var workers in new[] { 8, 32 })
     {
-        await using var insert = new NpgsqlCommand("insert into bench_raw (stream, type, data) values ($1, 'action_status_changed', $2::jsonb)", connections[w]);
-        insert.Parameters.AddWithValue($"action/bench/{w}");
-        insert.Parameters.AddWithValue(eventJson);
-        await insert.ExecuteNonQueryAsync();
-        return true;
-    });
-    foreach (var c in connections) await c.DisposeAsync();
-    rawRates[workers] = rate;
-    report.Add("limit", $"raw insert commits, {workers} connections", rate, "commits/s");
-}
-var limit = rawRates[32];
+        var connections = await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
+        {
+            var c = new NpgsqlConnection(db); await c.OpenAsync(); return c;
+        }));
+        var (rate, _) = await Profiled($"raw insert commits, {workers} connections", "commit", workers, async (w, i) =>
+        {
+            await using var insert = new NpgsqlCommand("insert into bench_raw (stream, type, data) values ($1, 'action_status_changed', $2::jsonb)", connections[w]);
+            insert.Parameters.AddWithValue($"action/bench/{w}");
+            insert.Parameters.AddWithValue(eventJson);
+            await insert.ExecuteNonQueryAsync();
+            return true;
+        });
+        foreach (var c in connections) await c.DisposeAsync();
+        rawRates[workers] = rate;
+        report.Add("limit", $"raw insert commits, {workers} connections", rate, "commits/s");
+    }
+    limit = rawRates[32];
 
-Console.WriteLine("2. Marten alone: in-process appends of the status-change event");
-{
-    var (rate, samples) = await Profiled("Marten appends, 32 workers", "event", 32, async (w, i) =>
+    Console.WriteLine("2. Marten alone: in-process appends of the status-change event");
     {
-        await using var session = store.LightweightSession("bench-marten");
-        session.Events.Append($"action/marten/{w}", statusEvent);
-        await session.SaveChangesAsync();
-        return true;
-    });
-    report.Add("marten", "appends, 32 workers", rate, "events/s", note: $"p99 {samples.Percentile(99):F1} ms");
-    report.Add("marten", "appends as share of the limit", rate / limit * 100, "%");
+        var (rate, samples) = await Profiled("Marten appends, 32 workers", "event", 32, async (w, i) =>
+        {
+            await using var session = store.LightweightSession("bench-marten");
+            session.Events.Append($"action/marten/{w}", statusEvent);
+            await session.SaveChangesAsync();
+            return true;
+        });
+        report.Add("marten", "appends, 32 workers", rate, "events/s", note: $"p99 {samples.Percentile(99):F1} ms");
+        report.Add("marten", "appends as share of the limit", rate / limit * 100, "%");
+    }
 }
 
 Console.WriteLine("3. HTTP writes through the API");
@@ -140,6 +150,13 @@ for (var a = 0; a < 32 + 8 * 50; a++)
     await Post(writer, "/partnerships/bench-http/plans/plan/actions", new { reference = $"A{a}", heading = "H", description = $"Action {a}", status = "Amber", timescale = new { text = "31 March 2021" } });
 
 string[] statuses = ["Red", "Amber", "Green"];
+if (memoryOnly)
+{
+    await SustainedMixedLoadAsync();
+    await api.DisposeAsync();
+    await report.WriteAsync(resultsDir, "memory");
+    return 0;
+}
 if (args.Contains("--profile-writes"))
 {
     // Holds a write load long enough to attach a profiler: dotnet-trace collect -p <pid>.
@@ -297,6 +314,7 @@ foreach (var (name, path) in new[] { ("ratings matrix", "/national/msg-ratings")
     report.Add("national", $"{name}, p99", samples.Percentile(99), "ms", "< 50 ms", samples.Percentile(99) < 50);
 }
 
+await SustainedMixedLoadAsync();
 report.Add("footprint", "API peak memory (VmHWM) after the run", api.PeakMemoryMb(), "MB", "< 400 MB", api.PeakMemoryMb() < 400);
 await api.DisposeAsync();
 
@@ -305,6 +323,62 @@ await RebuildAsync();
 
 await report.WriteAsync(resultsDir);
 return 0;
+
+// 8. Memory under a sustained mixed load: 16 clients writing and reading (current state, histories that
+// keep growing, lists, summaries, board reports, national delivery) for 3 rounds, the API's resident
+// memory sampled twice a second throughout and 10 s after.
+async Task SustainedMixedLoadAsync()
+{
+    var rounds = 3;
+    var length = TimeSpan.FromSeconds(quick ? 5 : 60);
+    Console.WriteLine($"8. Sustained mixed load: 16 clients, {rounds} x {length.TotalSeconds} s");
+    var mixedReader = Client(Roles.PartnerReader, "bench-http");
+    var mixedNational = Client(Roles.National);
+    const string plan = "/partnerships/bench-http/plans/plan";
+    var before = api.ResidentMemoryMb();
+    var peak = before;
+    using var sampling = new CancellationTokenSource();
+    var sampler = Task.Run(async () =>
+    {
+        while (!sampling.IsCancellationRequested)
+        {
+            peak = Math.Max(peak, api.ResidentMemoryMb());
+            try { await Task.Delay(500, sampling.Token); } catch (OperationCanceledException) { }
+        }
+    });
+    report.Add("memory", "API resident memory (VmRSS) before the mixed load", before, "MB");
+    var afterRounds = new List<double>();
+    for (var round = 1; round <= rounds; round++)
+    {
+        var (rate, samples) = await Measure.Concurrently(16, length, async (w, i) =>
+        {
+            var action = $"{plan}/actions/A{w % 32}";
+            var response = (i % 8) switch
+            {
+                0 => await writer.PostAsJsonAsync($"{action}/status", new { status = statuses[i % 3], reason = "mixed load" }, json),
+                1 => await writer.PostAsJsonAsync($"{action}/progress-updates", new { period = $"Mixed {round}.{i}", narrative = $"Update {i} from the partner system, with some narrative text to hold" }, json),
+                2 => await mixedReader.GetAsync(action),
+                3 => await mixedReader.GetAsync($"{action}/history?page=1&pageSize=100"),
+                4 => await mixedReader.GetAsync($"{plan}/actions"),
+                5 => await mixedReader.GetAsync($"{plan}/summary"),
+                6 => await mixedReader.GetAsync($"{plan}/board-report?format=csv"),
+                _ => await mixedNational.GetAsync("/national/delivery")
+            };
+            // A lost race for the same action is an answer (409), not a failure of the run.
+            return response.IsSuccessStatusCode || (int)response.StatusCode == 409;
+        });
+        afterRounds.Add(api.ResidentMemoryMb());
+        report.Add("memory", $"mixed load round {round}: requests/s, 16 clients", rate, "requests/s",
+            note: $"p99 {samples.Percentile(99):F1} ms, {samples.Failures} failed; VmRSS after the round {afterRounds[^1]:F0} MB");
+    }
+    await Task.Delay(TimeSpan.FromSeconds(10));
+    sampling.Cancel();
+    await sampler;
+    var settled = api.ResidentMemoryMb();
+    report.Add("memory", "API resident memory (VmRSS), peak during the mixed load", peak, "MB", "< 400 MB", peak < 400,
+        $"after each round: {string.Join(" / ", afterRounds.Select(m => m.ToString("F0")))} MB");
+    report.Add("memory", "API resident memory (VmRSS) 10 s after the mixed load", settled, "MB", "< 400 MB", settled < 400);
+}
 
 async Task RebuildAsync()
 {

@@ -20,10 +20,10 @@ public sealed class Report
         return figure;
     }
 
-    public async Task WriteAsync(string directory)
+    public async Task WriteAsync(string directory, string name = "latest")
     {
         Directory.CreateDirectory(directory);
-        await File.WriteAllTextAsync(Path.Combine(directory, "latest.json"),
+        await File.WriteAllTextAsync(Path.Combine(directory, $"{name}.json"),
             JsonSerializer.Serialize(new { context = Context, figures = Figures }, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
         var md = new StringBuilder();
         md.AppendLine("# PlanLedger benchmark").AppendLine();
@@ -31,7 +31,7 @@ public sealed class Report
         md.AppendLine().AppendLine("| section | figure | value | unit | target | met |").AppendLine("|---|---|---:|---|---|---|");
         foreach (var f in Figures)
             md.AppendLine($"| {f.Section} | {f.Name}{(f.Note is null ? "" : $" ({f.Note})")} | {f.Value.ToString(CultureInfo.InvariantCulture)} | {f.Unit} | {f.Target ?? ""} | {(f.Met is null ? "" : f.Met.Value ? "yes" : "**no**")} |");
-        await File.WriteAllTextAsync(Path.Combine(directory, "latest.md"), md.ToString());
+        await File.WriteAllTextAsync(Path.Combine(directory, $"{name}.md"), md.ToString());
         Console.WriteLine();
         Console.WriteLine(md.ToString());
     }

@@ -70,6 +70,11 @@ public sealed class LedgerHost : IAsyncLifetime
             });
         });
 
+    /// <summary>A second host (daemon off unless asked) whose every log event from <paramref name="minimum"/> up lands in <paramref name="logs"/>.</summary>
+    public WebApplicationFactory<Program> FactoryLoggingTo(CapturingLogs logs, LogLevel minimum = LogLevel.Warning, string? connectionString = null, string daemon = "Disabled") =>
+        Factory(connectionString ?? ConnectionString, daemon).WithWebHostBuilder(b =>
+            b.ConfigureLogging(l => l.SetMinimumLevel(minimum).AddProvider(logs).AddFilter<CapturingLogs>(null, minimum)));
+
     public string Token(string role, params string[] partnerships) =>
         DevelopmentTokens.Mint(SigningKey, $"{role}-test-client", [role], partnerships, sourceSystem: $"{role}-test-system");
 
@@ -85,6 +90,7 @@ public sealed class LedgerHost : IAsyncLifetime
         // Pauses the async daemon around the wipe: it keeps its positions in memory, and the wipe restarts the sequence at 1.
         await Services.ResetAllMartenDataAsync();
         Services.GetRequiredService<PartnershipDirectory>().Forget();
+        Services.GetRequiredService<PlanLedger.Audit.HistoryCache>().Clear();
         Clock.Reset();
     }
 

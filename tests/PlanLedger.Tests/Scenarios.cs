@@ -35,6 +35,14 @@ public static class Scenarios
         return writer;
     }
 
+    /// <summary>A client of another host, carrying a bearer token.</summary>
+    public static HttpClient ClientWith(this Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> factory, string token)
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
     /// <summary>Posts and insists on success; returns the JSON answer.</summary>
     public static async Task<JsonNode> Post(this HttpClient client, string path, object body, string? idempotencyKey = null)
     {

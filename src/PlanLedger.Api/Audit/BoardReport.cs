@@ -108,28 +108,28 @@ public static class BoardReportEndpoint
         {
             FileNameStar = fileName
         }.ToString();
-        return kind == "csv"
-            ? Results.Text(Csv(report), "text/csv; charset=utf-8")
-            : Results.Text(Html(report), "text/html; charset=utf-8");
+        if (kind == "csv") return Results.Text(Csv(report), Infrastructure.Csv.ContentType);
+        http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        return Results.Text(Html(report), "text/html; charset=utf-8");
     }
 
-    public static string Csv(BoardReport report)
-    {
-        var csv = new StringBuilder();
-        foreach (var row in report.Cells().Prepend(BoardReport.Columns))
-            csv.Append(string.Join(',', row.Select(CsvField))).Append("\r\n");
-        return csv.ToString();
-    }
+    public static string Csv(BoardReport report) =>
+        Infrastructure.Csv.Write(new Infrastructure.CsvTable(BoardReport.Columns, report.Cells()));
 
-    private static string CsvField(string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return "";
-        // A spreadsheet would run a cell that starts like a formula; narratives never need to.
-        if (value[0] is '=' or '+' or '@' or '\t' or '\r' || (value[0] == '-' && value.Length > 1 && value[1] != ' ')) value = "'" + value;
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 || value != value.Trim()
-            ? $"\"{value.Replace("\"", "\"\"")}\""
-            : value;
-    }
+    private const string Style = """
+        body { font-family: Arial, sans-serif; font-size: 10pt; }
+        table { border-collapse: collapse; width: 100%; }
+        th, td { border: 1px solid #000; padding: 4px; vertical-align: top; text-align: left; }
+        thead { display: table-header-group; }
+        tr { page-break-inside: avoid; }
+        .RED { background: #e06666; } .AMBER { background: #f6b26b; } .GREEN { background: #93c47d; } .BLUE { background: #6fa8dc; }
+        @media print { @page { size: A4 landscape; margin: 1cm; } }
+        """;
+
+    /// <summary>The page may use its own style sheet (by its hash) and nothing else: no script, no image, no form.</summary>
+    public static readonly string ContentSecurityPolicy =
+        $"default-src 'none'; style-src 'sha256-{Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Style)))}'; "
+        + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
     public static string Html(BoardReport report)
     {
@@ -147,15 +147,7 @@ public static class BoardReportEndpoint
             <head>
             <meta charset="utf-8">
             <title>{{E(report.Title)}}</title>
-            <style>
-            body { font-family: Arial, sans-serif; font-size: 10pt; }
-            table { border-collapse: collapse; width: 100%; }
-            th, td { border: 1px solid #000; padding: 4px; vertical-align: top; text-align: left; }
-            thead { display: table-header-group; }
-            tr { page-break-inside: avoid; }
-            .RED { background: #e06666; } .AMBER { background: #f6b26b; } .GREEN { background: #93c47d; } .BLUE { background: #6fa8dc; }
-            @media print { @page { size: A4 landscape; margin: 1cm; } }
-            </style>
+            <style>{{Style}}</style>
             </head>
             <body>
             <h1>{{E(report.Title)}}</h1>

@@ -63,7 +63,9 @@ public sealed record Paging(int Page, int PageSize)
 
     public int PagesFor(int count) => (int)Math.Ceiling(count / (double)PageSize);
 
-    public List<T> PageOf<T>(IEnumerable<T> items) => items.Skip((Page - 1) * PageSize).Take(PageSize).ToList();
+    /// <summary>This page's items; a page past the last is empty (never an earlier page relabelled).</summary>
+    public List<T> PageOf<T>(IEnumerable<T> items) =>
+        items.Skip((int)Math.Min(int.MaxValue, ((long)Page - 1) * PageSize)).Take(PageSize).ToList();
 }
 
 /// <summary>
@@ -168,15 +170,34 @@ public static class History
     private static string? ReasonOf(object data) => data.GetType().GetProperty("Reason")?.GetValue(data) as string;
 }
 
-/// <summary>Told histories by (partnership, stream, version), the least recently used dropped past a bound.</summary>
+/// <summary>
+/// Told histories by (partnership, stream, version), bounded by their estimated bytes
+/// (<c>Ledger:Cache:HistoryMegabytes</c>, default 32); the least recently used go first.
+/// </summary>
 public sealed class HistoryCache
 {
-    private const int MaxEntries = 200_000;
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = MaxEntries });
+    private readonly MemoryCache _cache;
+
+    public HistoryCache(IConfiguration configuration) : this(CacheBudget.Bytes(configuration, "History", 32)) { }
+
+    public HistoryCache(long bytes) =>
+        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = bytes, TrackStatistics = true });
+
+    /// <summary>The estimated bytes held now; never more than the budget.</summary>
+    public long Bytes => _cache.GetCurrentStatistics()?.CurrentEstimatedSize ?? 0;
 
     public bool TryGet((string Tenant, string Stream, long Version) key, out IReadOnlyList<HistoryEntry> entries) =>
         _cache.TryGetValue<IReadOnlyList<HistoryEntry>>(key, out entries!);
 
     public void Add((string Tenant, string Stream, long Version) key, IReadOnlyList<HistoryEntry> entries) =>
-        _cache.Set(key, entries, new MemoryCacheEntryOptions { Size = Math.Max(1, entries.Count) });
+        _cache.Set(key, entries, new MemoryCacheEntryOptions { Size = SizeOf(key, entries) });
+
+    /// <summary>Forgets every history (a test's wipe of the ledger reuses stream keys and versions).</summary>
+    public void Clear() => _cache.Clear();
+
+    public static long SizeOf((string Tenant, string Stream, long Version) key, IReadOnlyList<HistoryEntry> entries) =>
+        CacheBudget.Object * 4 + CacheBudget.Of(key.Tenant) + CacheBudget.Of(key.Stream) + 8L * entries.Count + entries.Sum(e =>
+            CacheBudget.Object * 3 + 64 + CacheBudget.Of(e.What) + CacheBudget.Of(e.EventType) + CacheBudget.Of(e.RecordedBy)
+            + CacheBudget.Of(e.SourceSystem) + CacheBudget.Of(e.CorrelationId) + CacheBudget.Of(e.Reason) + CacheBudget.Of(e.Direction)
+            + e.Changes.Sum(c => CacheBudget.Object * 2 + CacheBudget.Of(c.Field) + CacheBudget.Of(c.Before) + CacheBudget.Of(c.After)));
 }

@@ -51,7 +51,7 @@ public static class LedgerHttp
         o.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         o.MaxDepth = 32;
         o.NumberHandling = JsonNumberHandling.Strict;
-        return o;
+        return InputText.Configure(o);
     }
 
     public static WebApplication UseLedgerHttp(this WebApplication app)
@@ -120,11 +120,13 @@ internal sealed class LedgerExceptionHandler(IProblemDetailsService problems, IL
             JsonException => (400, "Invalid JSON"),
             JasperFx.ConcurrencyException => (409, "Concurrent change"),
             OperationCanceledException when http.RequestAborted.IsCancellationRequested => (499, "Client closed request"),
-            Npgsql.NpgsqlException => (503, "Ledger unavailable"),
+            _ when LedgerUnavailable.Is(exception) => (503, "Ledger unavailable"),
             _ => (500, "Unexpected error")
         };
-        if (status >= 500) logger.LogError(exception, "Request failed: {Path}", http.Request.Path);
+        if (status == 503) logger.LogWarning("Ledger unavailable: {Path} answered 503 ({Reason})", http.Request.Path, exception.GetBaseException().Message);
+        else if (status >= 500) logger.LogError(exception, "Request failed: {Path}", http.Request.Path);
         http.Response.StatusCode = status;
+        if (status == 503) LedgerUnavailable.Answer(http.Response);
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,

@@ -75,29 +75,43 @@ public static class LedgerStore
 
 /// <summary>
 /// Applies the schema in the background so the API starts (and answers /health/ready with 503)
-/// even while PostgreSQL is down; readiness turns green once this has succeeded.
+/// even while PostgreSQL is down; readiness turns green once this has succeeded. When PostgreSQL answers
+/// at start-up, the first attempt runs before any hosted service starts, so the async daemon never
+/// creates the same schema at the same time (on a fresh database that race logged a DDL error).
 /// </summary>
 internal sealed class SchemaWarmup(IDocumentStore store, LedgerDatabase database, ILogger<SchemaWarmup> logger)
-    : BackgroundService
+    : BackgroundService, IHostedLifecycleService
 {
+    public Task StartingAsync(CancellationToken cancellationToken) => TryApplyAsync(TimeSpan.FromSeconds(10), cancellationToken);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromMilliseconds(250);
-        while (!stoppingToken.IsCancellationRequested)
+        while (!database.SchemaReady && !stoppingToken.IsCancellationRequested)
         {
-            try
-            {
-                await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-                database.SchemaReady = true;
-                logger.LogInformation("Ledger schema {Schema} is in place", LedgerStore.Schema);
-                return;
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning("Ledger schema not applied yet ({Reason}); retrying in {Delay}", e.Message, delay);
-                await Task.Delay(delay, stoppingToken);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 10_000));
-            }
+            if (await TryApplyAsync(Timeout.InfiniteTimeSpan, stoppingToken)) return;
+            await Task.Delay(delay, stoppingToken);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 10_000));
         }
     }
+
+    private async Task<bool> TryApplyAsync(TimeSpan timeout, CancellationToken token)
+    {
+        try
+        {
+            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync().WaitAsync(timeout, token);
+            database.SchemaReady = true;
+            logger.LogInformation("Ledger schema {Schema} is in place", LedgerStore.Schema);
+            return true;
+        }
+        catch (Exception e) when (!token.IsCancellationRequested)
+        {
+            logger.LogWarning("Ledger schema not applied yet ({Reason}); retrying", e.GetBaseException().Message);
+            return false;
+        }
+    }
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

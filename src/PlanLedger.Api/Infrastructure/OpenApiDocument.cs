@@ -29,7 +29,9 @@ public static class OpenApiDocument
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
             BearerFormat = "JWT",
-            Description = "A JWT from the identity provider (client credentials); locally, deploy/token.sh mints one."
+            Description = "A JWT from the identity provider (client credentials); locally, deploy/token.sh mints one. "
+                          + "Its sub is the actor recorded on every change (a token without sub gets 401). A credential with the "
+                          + "partner-writer role carries no other role (else 403 everywhere) and writes only to the partnerships it names."
         });
         c.AddSecurityRequirement(doc => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", doc)] = [] });
         c.OperationFilter<WriteHeaders>();

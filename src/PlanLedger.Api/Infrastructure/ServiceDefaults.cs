@@ -14,14 +14,40 @@ public static class ServiceDefaults
 {
     public const string ServiceName = "PlanLedger";
 
+    /// <summary>
+    /// Where appsettings.json is read from: the app's own folder, whatever the working directory (deploy/run.sh
+    /// starts it from the repository root), unless the host is told otherwise (--contentRoot, or the
+    /// ASPNETCORE_/DOTNET_CONTENTROOT variables, as the test host does). A command (codegen write, projections…)
+    /// keeps the working directory: codegen writes its code under the content root, into the project.
+    /// </summary>
+    public static WebApplicationOptions Options(string[] args) => new()
+    {
+        Args = args,
+        ContentRootPath = (args.Length > 0 && !args[0].StartsWith('-'))
+                          || args.Any(a => a.TrimStart('-', '/').StartsWith("contentRoot", StringComparison.OrdinalIgnoreCase))
+                          || Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT") is not null
+                          || Environment.GetEnvironmentVariable("DOTNET_CONTENTROOT") is not null
+            ? null
+            : AppContext.BaseDirectory
+    };
+
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
-        builder.Logging.AddJsonConsole(o =>
-        {
-            o.IncludeScopes = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
+        // Development: one line a person can read per event; everywhere else JSON for the log pipeline.
+        if (builder.Environment.IsDevelopment())
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+                o.UseUtcTimestamp = true;
+            });
+        else
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.UseUtcTimestamp = true;
+            });
 
         // With no collector to send to, recording spans and metrics would only cost every request.
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);

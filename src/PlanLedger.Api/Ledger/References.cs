@@ -27,6 +27,6 @@ public static partial class Limits
             .WithMessage("'{PropertyName}' must start with a letter or digit and hold only letters, digits, spaces and ( ) [ ] . _ : ' -");
 
     public static IRuleBuilderOptions<T, DateOnly?> IsEffectiveDate<T>(this IRuleBuilder<T, DateOnly?> rule, TimeProvider clock) =>
-        rule.Must(d => d is null || (d >= EarliestEffective && d <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1)))
-            .WithMessage("'{PropertyName}' must be a date from 2000-01-01 up to today: a change cannot take effect in the future");
+        rule.Must(d => d is null || (d >= EarliestEffective && d <= clock.PartnershipToday()))
+            .WithMessage("'{PropertyName}' must be a date from 2000-01-01 up to today (the partnership's date, UK time): a change cannot take effect in the future");
 }

@@ -3,8 +3,11 @@ using Marten;
 using Marten.Events.Projections;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using PlanLedger.Infrastructure;
 using PlanLedger.Actions;
 using PlanLedger.Framework;
+using PlanLedger.Partnerships;
+using PlanLedger.Audit;
 using PlanLedger.Ledger;
 using PlanLedger.Plans;
 using PlanLedger.Security;
@@ -113,17 +116,25 @@ public sealed record LocatedAction(NationalAction National, string? Proposal, in
 
     public static readonly string[] Projections = [NationalActionProjection.ProjectionName, NationalPlanProjection.ProjectionName];
 
-    /// <summary>The slipped actions, each with the MSG proposal its heading is about.</summary>
-    public static async Task<IReadOnlyList<LocatedAction>> LoadSlippedAsync(IQuerySession session, MsgFramework framework, CancellationToken token)
+    /// <summary>The slipped actions, each with the MSG proposal its heading is about: now, or replayed to a point in time.</summary>
+    public static async Task<IReadOnlyList<LocatedAction>> LoadSlippedAsync(IDocumentStore store, MsgFramework framework, PointInTime point, CancellationToken token)
     {
-        var proposals = await HeadingProposals.LoadAsync(session, token);
-        var actions = await session.Query<NationalAction>().Where(a => a.Slips > 0).ToListAsync(token);
-        return actions.Select(a =>
+        await using var session = store.QuerySession();
+        if (point.IsNow)
+            return Locate(await session.Query<NationalAction>().Where(a => a.Slips > 0).ToListAsync(token), await HeadingProposals.LoadAsync(session, token), framework);
+        var partnerships = await AcrossPartnerships.PartnershipsAsync(session, token);
+        var slipped = new List<LocatedAction>();
+        await foreach (var (actions, plans) in NationalReplay.PartnershipsAsync(store, partnerships, point, token))
+            slipped.AddRange(Locate(actions.Where(a => a.Slips > 0), HeadingProposals.Of(plans), framework));
+        return slipped;
+    }
+
+    private static List<LocatedAction> Locate(IEnumerable<NationalAction> actions, HeadingProposals proposals, MsgFramework framework) =>
+        actions.Select(a =>
         {
             var proposal = proposals.Of(a.Partnership, a.Plan, a.Heading);
             return new LocatedAction(a, proposal, proposal is null ? null : framework.Find(proposal)?.KeyFeature);
         }).ToList();
-    }
 }
 
 /// <summary>Which MSG proposal each plan heading of each partnership is about.</summary>
@@ -131,18 +142,21 @@ public sealed class HeadingProposals(IReadOnlyDictionary<(string Partnership, st
 {
     public string? Of(string partnership, string plan, string heading) => proposals.GetValueOrDefault((partnership, plan, heading));
 
-    public static async Task<HeadingProposals> LoadAsync(IQuerySession session, CancellationToken token)
-    {
-        var plans = await session.Query<NationalPlan>().ToListAsync(token);
-        return new HeadingProposals(plans
-            .SelectMany(p => p.Plan.Headings.Where(h => h.Proposal is not null).Select(h => (Key: (p.Partnership, p.Plan.Reference, h.Reference), h.Proposal!)))
-            .ToDictionary(x => x.Key, x => x.Item2));
-    }
+    public static async Task<HeadingProposals> LoadAsync(IQuerySession session, CancellationToken token) =>
+        Of(await session.Query<NationalPlan>().ToListAsync(token));
+
+    public static HeadingProposals Of(IEnumerable<NationalPlan> plans) => new(plans
+        .SelectMany(p => p.Plan.Headings.Where(h => h.Proposal is not null).Select(h => (Key: (p.Partnership, p.Plan.Reference, h.Reference), h.Proposal!)))
+        .ToDictionary(x => x.Key, x => x.Item2));
 }
 
 /// <summary>
-/// Delivery figures of a set of actions. By status counts current RAG (NoStatus: none set); Slipped counts
-/// actions slipped at least once, Slips every slip; Overdue is open, not Blue and past its target today.
+/// Delivery figures of a set of actions. Red, Amber, Green, Blue and NoStatus count live actions only (open
+/// or completed), by their current RAG (NoStatus: none set), exactly as a plan summary's byStatus does: a
+/// withdrawn or superseded action counts in Withdrawn or Superseded and under no status, so
+/// red + amber + green + blue + noStatus + withdrawn + superseded = actions. Open + completed + withdrawn +
+/// superseded = actions. Slipped counts actions slipped at least once, Slips every slip; Overdue is open,
+/// not Blue and past its target on the view's date.
 /// </summary>
 public sealed record DeliveryFigures(
     int Actions, int Red, int Amber, int Green, int Blue, int NoStatus,
@@ -151,11 +165,11 @@ public sealed record DeliveryFigures(
 {
     public static DeliveryFigures Of(IReadOnlyCollection<ActionRecord> actions, DateOnly today) => new(
         actions.Count,
-        actions.Count(a => a.Status == DeliveryStatus.Red),
-        actions.Count(a => a.Status == DeliveryStatus.Amber),
-        actions.Count(a => a.Status == DeliveryStatus.Green),
-        actions.Count(a => a.Status == DeliveryStatus.Blue),
-        actions.Count(a => a.Status is null),
+        actions.Count(a => StatusCounts.CountsUnderStatus(a) && a.Status == DeliveryStatus.Red),
+        actions.Count(a => StatusCounts.CountsUnderStatus(a) && a.Status == DeliveryStatus.Amber),
+        actions.Count(a => StatusCounts.CountsUnderStatus(a) && a.Status == DeliveryStatus.Green),
+        actions.Count(a => StatusCounts.CountsUnderStatus(a) && a.Status == DeliveryStatus.Blue),
+        actions.Count(a => StatusCounts.CountsUnderStatus(a) && a.Status is null),
         actions.Count(a => a.Closure == ActionClosure.Open),
         actions.Count(a => a.Closure == ActionClosure.Completed),
         actions.Count(a => a.Closure == ActionClosure.Withdrawn),
@@ -175,11 +189,12 @@ public sealed record DeliveryFigures(
     {
         var table = session.DocumentStore.Options.Schema.For<NationalAction>();
         string C(string member) => FigureAttribute.ColumnFor(member);
+        var live = StatusCounts.CountsUnderStatusSql(C("Closure"));
         var sql = $"""
             select {C("Partnership")}, {C("Plan")}, {C("Heading")}, count(*),
-              count(*) filter (where {C("Status")} = 'Red'), count(*) filter (where {C("Status")} = 'Amber'),
-              count(*) filter (where {C("Status")} = 'Green'), count(*) filter (where {C("Status")} = 'Blue'),
-              count(*) filter (where {C("Status")} is null),
+              count(*) filter (where {live} and {C("Status")} = 'Red'), count(*) filter (where {live} and {C("Status")} = 'Amber'),
+              count(*) filter (where {live} and {C("Status")} = 'Green'), count(*) filter (where {live} and {C("Status")} = 'Blue'),
+              count(*) filter (where {live} and {C("Status")} is null),
               count(*) filter (where {C("Closure")} = 'Open'), count(*) filter (where {C("Closure")} = 'Completed'),
               count(*) filter (where {C("Closure")} = 'Withdrawn'), count(*) filter (where {C("Closure")} = 'Superseded'),
               count(*) filter (where {C("Closure")} = 'Open' and {C("Status")} is distinct from 'Blue' and {C("Target")} < $1),
@@ -224,8 +239,18 @@ public sealed record PartnershipDelivery(string Partnership, string Name, Delive
 public sealed record ProposalDelivery(string Proposal, int KeyFeature, int Partnerships, DeliveryFigures Figures);
 
 /// <summary>Delivery overview per partnership (every onboarded one) and per MSG proposal; overdue is judged on Today.</summary>
-public sealed record DeliveryView(DateOnly Today, IReadOnlyList<PartnershipDelivery> Partnerships, IReadOnlyList<ProposalDelivery> Proposals)
+/// <param name="Today">The date overdue is judged on: effectiveOn, else the date of asOf, else today.</param>
+/// <param name="AsOf">Only events recorded at or before this time were counted (null: every event).</param>
+/// <param name="EffectiveOn">Only events effective on or before this business date were counted (null: every event).</param>
+public sealed record DeliveryView(DateOnly Today, DateTimeOffset? AsOf, DateOnly? EffectiveOn,
+    IReadOnlyList<PartnershipDelivery> Partnerships, IReadOnlyList<ProposalDelivery> Proposals)
+    : ISizedView
 {
+    // Fifteen counts a row, plus the row's names.
+    public long EstimatedBytes =>
+        CacheBudget.Object * 3 + Partnerships.Sum(p => CacheBudget.Object * 2 + 15 * 4 + CacheBudget.Of(p.Partnership) + CacheBudget.Of(p.Name))
+        + Proposals.Sum(p => CacheBudget.Object * 2 + 17 * 4 + CacheBudget.Of(p.Proposal));
+
     public CsvTable Table(string name) => name switch
     {
         "proposals" => new(["proposal", "keyFeature", "partnerships", .. DeliveryFigures.Columns],
@@ -244,9 +269,14 @@ public static class DeliveryEndpoint
     /// <summary>
     /// Delivery overview: per partnership, its actions by status, overdue, slipped (number of slips and
     /// total days slipped), completed, and completed by the original target; and the same per MSG proposal
-    /// across partnerships. <c>format=csv</c> gives <c>table=partnerships</c> (default) or <c>proposals</c>.
-    /// Headers PlanLedger-Projection-Position and PlanLedger-Ledger-Position show how far the view has caught up.
+    /// across partnerships. RAG counts are of live actions only (see DeliveryFigures). Now, or at a point in
+    /// time: <c>asOf</c> (what the ledger had recorded by then) and/or <c>effectiveOn</c> (what had taken
+    /// effect by that business date), answered by replaying the ledger. <c>format=csv</c> gives
+    /// <c>table=partnerships</c> (default) or <c>proposals</c>. Headers PlanLedger-Projection-Position and
+    /// PlanLedger-Ledger-Position show how far the view has caught up.
     /// </summary>
+    /// <param name="asOf">Only events recorded at or before this time (ISO 8601 date-time; encode '+' as %2B or use Z).</param>
+    /// <param name="effectiveOn">Only events whose effective date is on or before this business date (yyyy-MM-dd).</param>
     /// <param name="format">json (default) or csv.</param>
     /// <param name="table">For CSV: partnerships (default) or proposals.</param>
     [WolverineGet("/national/delivery", Name = "GetNationalDelivery")]
@@ -254,33 +284,48 @@ public static class DeliveryEndpoint
     [Authorize(Policy = Policies.ReadAcross)]
     [ProducesResponseType<DeliveryView>(200, "application/json", "text/csv")]
     [ProducesResponseType<ProblemDetails>(400)]
-    public static async Task<IResult> Get(string? format, string? table, IDocumentStore store, MsgFramework framework, TimeProvider clock,
-        NationalViewCache<DeliveryView> cache, HttpContext http)
+    public static async Task<IResult> Get(DateTimeOffset? asOf, DateOnly? effectiveOn, string? format, string? table, IDocumentStore store,
+        MsgFramework framework, TimeProvider clock, NationalViewCache<DeliveryView> cache, HttpContext http)
     {
         var check = new QueryCheck();
         var output = check.Output(format, table, DeliveryView.Tables);
         if (check.Problem is { } problem) return problem;
 
+        var point = new PointInTime(asOf, effectiveOn);
         var position = await ViewPosition.ReadAsync(store, LocatedAction.Projections, http.RequestAborted);
+        var today = point.Today(clock);
         await using var session = store.QuerySession();
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var view = await cache.GetAsync((position, today), () => Compute(session, framework, today, http.RequestAborted));
-        return NationalAnswer.Send(http, View, position, output, view, view.Table);
+        var partnerships = await AcrossPartnerships.PartnershipsAsync(session, http.RequestAborted);
+        if (point.IsNow)
+        {
+            var now = await cache.GetAsync((position, today), async () => Build(framework, partnerships,
+                await HeadingProposals.LoadAsync(session, http.RequestAborted), await DeliveryFigures.ByHeadingAsync(session, today, http.RequestAborted), today, point));
+            return NationalAnswer.Send(http, View, position, output, now, now.Table);
+        }
+
+        // Replayed from the ledger itself: the answer includes every event recorded when it was read.
+        var plans = new List<NationalPlan>();
+        var headings = new List<((string, string, string), DeliveryFigures)>();
+        await foreach (var (actions, replayedPlans) in NationalReplay.PartnershipsAsync(store, partnerships, point, http.RequestAborted))
+        {
+            plans.AddRange(replayedPlans);
+            headings.AddRange(actions.GroupBy(a => (a.Partnership, a.Plan, a.Heading))
+                .Select(g => (g.Key, DeliveryFigures.Of(g.Select(a => a.Action).ToList(), today))));
+        }
+        var view = Build(framework, partnerships, HeadingProposals.Of(plans), headings, today, point);
+        return NationalAnswer.Send(http, View, position with { Projection = position.Ledger }, output, view, view.Table);
     }
 
-    private static async Task<DeliveryView> Compute(IQuerySession session, MsgFramework framework, DateOnly today, CancellationToken token)
+    private static DeliveryView Build(MsgFramework framework, IReadOnlyList<Partnership> partnerships, HeadingProposals proposals,
+        IReadOnlyList<((string Partnership, string Plan, string Heading) Where, DeliveryFigures Figures)> headings, DateOnly today, PointInTime point)
     {
-        var partnerships = await AcrossPartnerships.PartnershipsAsync(session, token);
-        var proposals = await HeadingProposals.LoadAsync(session, token);
-        var headings = await DeliveryFigures.ByHeadingAsync(session, today, token);
-
         var byPartnership = headings.ToLookup(h => h.Where.Partnership, h => h.Figures);
         var byProposal = headings
             .Select(h => (Proposal: proposals.Of(h.Where.Partnership, h.Where.Plan, h.Where.Heading), h.Where.Partnership, h.Figures))
             .Where(h => h.Proposal is not null)
             .ToLookup(h => h.Proposal!);
         return new DeliveryView(
-            today,
+            today, point.RecordedBy, point.EffectiveBy,
             partnerships.Select(p => new PartnershipDelivery(p.Code, p.Name, DeliveryFigures.Sum(byPartnership[p.Code]))).ToList(),
             framework.Proposals.Select(p => new ProposalDelivery(p.Number, p.KeyFeature,
                 byProposal[p.Number].Where(h => h.Figures.Actions > 0).Select(h => h.Partnership).Distinct().Count(),

@@ -3,6 +3,8 @@ using Marten;
 using Marten.Events.Projections;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using PlanLedger.Infrastructure;
+using PlanLedger.Audit;
 using PlanLedger.Framework;
 using PlanLedger.Ledger;
 using PlanLedger.Partnerships;
@@ -47,10 +49,14 @@ public sealed record NationalRating
     public IReadOnlyList<RatingChange> Changes { get; init; } = [];
 
     /// <summary>
-    /// The change that gives the rating in force on a date: the latest recorded of those effective on or
-    /// before it (the partnership's own fold, over the changes that had taken effect). None: not yet rated.
+    /// The change that gives the rating in force at a point in time: the latest recorded of those recorded by
+    /// its <c>asOf</c> and effective by its <c>effectiveOn</c> (the partnership's own fold, over the changes
+    /// included). None: not yet rated then.
     /// </summary>
-    public RatingChange? InForceOn(DateOnly? date) => Changes.LastOrDefault(c => date is null || c.EffectiveOn <= date);
+    public RatingChange? InForceAt(PointInTime point) => Changes.LastOrDefault(c => Includes(point, c));
+
+    public static bool Includes(PointInTime point, RatingChange change) =>
+        (point.RecordedBy is null || change.RecordedAt <= point.RecordedBy) && (point.EffectiveBy is null || change.EffectiveOn <= point.EffectiveBy);
 }
 
 public partial class NationalRatingProjection : MultiStreamProjection<NationalRating, string>
@@ -90,21 +96,24 @@ public sealed record KeyFeatureRatingCounts(int KeyFeature, string Title, Rating
 
 /// <summary>
 /// The MSG ratings matrix: every onboarded partnership against the 22 locally rated proposals, with the
-/// counts at each rating level per proposal and per key feature. AsOf is null for current ratings.
+/// counts at each rating level per proposal and per key feature.
 /// </summary>
+/// <param name="AsOf">Only changes recorded at or before this time count (null: every change).</param>
+/// <param name="EffectiveOn">The ratings in force on this business date (null: current ratings).</param>
 public sealed record MsgRatingsView(
-    DateOnly? AsOf,
+    DateTimeOffset? AsOf,
+    DateOnly? EffectiveOn,
     IReadOnlyList<PartnershipRatings> Partnerships,
     IReadOnlyList<ProposalRatingCounts> ByProposal,
     IReadOnlyList<KeyFeatureRatingCounts> ByKeyFeature)
 {
-    public static MsgRatingsView Build(MsgFramework framework, IReadOnlyList<Partnership> partnerships, IReadOnlyList<NationalRating> ratings, DateOnly? asOf)
+    public static MsgRatingsView Build(MsgFramework framework, IReadOnlyList<Partnership> partnerships, IReadOnlyList<NationalRating> ratings, PointInTime point)
     {
         var byPair = ratings.ToDictionary(r => (r.Partnership, r.Assessment.Proposal));
         var proposals = framework.LocallyRated.ToList();
         var rows = partnerships.Select(p => new PartnershipRatings(p.Code, p.Name, proposals.Select(proposal =>
         {
-            var change = byPair.GetValueOrDefault((p.Code, proposal.Number))?.InForceOn(asOf);
+            var change = byPair.GetValueOrDefault((p.Code, proposal.Number))?.InForceAt(point);
             return new RatingCell(proposal.Number, change?.To, change?.EffectiveOn);
         }).ToList())).ToList();
 
@@ -112,7 +121,7 @@ public sealed record MsgRatingsView(
             rows.SelectMany(r => r.Ratings).Where(c => proposal(c.Proposal)).Select(c => c.Rating);
 
         return new MsgRatingsView(
-            asOf,
+            point.RecordedBy, point.EffectiveBy,
             rows,
             proposals.Select(p => new ProposalRatingCounts(p.Number, p.KeyFeature, RatingCounts.Of(RatingsOf(n => n == p.Number)))).ToList(),
             framework.KeyFeatures.Select(k => new KeyFeatureRatingCounts(k.Number, k.Title,
@@ -138,12 +147,15 @@ public static class MsgRatingsEndpoint
 
     /// <summary>
     /// MSG ratings matrix: every onboarded partnership against the 22 locally rated proposals, and the
-    /// counts at each rating level per proposal and per key feature. <c>asOf=YYYY-MM-DD</c> gives the
-    /// ratings in force on that date (by effective date). <c>format=csv</c> gives one table:
-    /// <c>table=matrix</c> (default), <c>proposals</c> or <c>key-features</c>. Headers
-    /// PlanLedger-Projection-Position and PlanLedger-Ledger-Position show how far the view has caught up.
+    /// counts at each rating level per proposal and per key feature. <c>effectiveOn=YYYY-MM-DD</c> gives the
+    /// ratings in force on that business date (by effective date, including revisions posted later and
+    /// backdated); <c>asOf</c> (a recorded time) gives what the ledger had recorded by then; together, what
+    /// had been recorded by then about that date. <c>format=csv</c> gives one table: <c>table=matrix</c>
+    /// (default), <c>proposals</c> or <c>key-features</c>. Headers PlanLedger-Projection-Position and
+    /// PlanLedger-Ledger-Position show how far the view has caught up.
     /// </summary>
-    /// <param name="asOf">A date written YYYY-MM-DD: the ratings in force on it. Absent: current ratings.</param>
+    /// <param name="asOf">Only changes recorded at or before this time (ISO 8601 date-time; encode '+' as %2B or use Z).</param>
+    /// <param name="effectiveOn">The ratings in force on this business date (yyyy-MM-dd). Absent: current ratings.</param>
     /// <param name="format">json (default) or csv.</param>
     /// <param name="table">For CSV: matrix (default), proposals or key-features.</param>
     [WolverineGet("/national/msg-ratings", Name = "GetNationalMsgRatings")]
@@ -151,15 +163,15 @@ public static class MsgRatingsEndpoint
     [Authorize(Policy = Policies.ReadAcross)]
     [ProducesResponseType<MsgRatingsView>(200, "application/json", "text/csv")]
     [ProducesResponseType<ProblemDetails>(400)]
-    public static async Task<IResult> Get(string? asOf, string? format, string? table, IDocumentStore store, MsgFramework framework, HttpContext http)
+    public static async Task<IResult> Get(DateTimeOffset? asOf, DateOnly? effectiveOn, string? format, string? table, IDocumentStore store,
+        MsgFramework framework, HttpContext http)
     {
         var check = new QueryCheck();
-        var date = check.Date(nameof(asOf), asOf);
         var output = check.Output(format, table, MsgRatingsView.Tables);
         if (check.Problem is { } problem) return problem;
 
         var (position, partnerships, ratings) = await NationalRating.ReadAllAsync(store, http.RequestAborted);
-        var view = MsgRatingsView.Build(framework, partnerships, ratings, date);
+        var view = MsgRatingsView.Build(framework, partnerships, ratings, new PointInTime(asOf, effectiveOn));
         return NationalAnswer.Send(http, View, position, output, view, view.Table);
     }
 }

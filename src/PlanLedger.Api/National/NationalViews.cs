@@ -74,22 +74,37 @@ public sealed record ViewPosition(long Projection, long Ledger, DateTimeOffset? 
     }
 }
 
+/// <summary>A view that can say roughly how many bytes it holds, so a cache can bound what it keeps.</summary>
+public interface ISizedView
+{
+    long EstimatedBytes { get; }
+}
+
 /// <summary>
 /// The last answer of a national view, kept until the ledger moves: a view is a pure function of the
 /// events it includes and of the date, so an answer for the same positions and date is the same answer.
-/// Reads of a quiet ledger cost one position query; the first read after any change recomputes.
+/// Reads of a quiet ledger cost one position query; the first read after any change recomputes. An answer
+/// larger than the budget (<c>Ledger:Cache:NationalViewMegabytes</c>, default 16) is not kept.
 /// </summary>
-public sealed class NationalViewCache<T> where T : class
+public sealed class NationalViewCache<T> where T : class, ISizedView
 {
     private sealed record Entry(ViewPosition Position, DateOnly Today, T View);
 
+    private readonly long _budget;
     private volatile Entry? _last;
+
+    public NationalViewCache(IConfiguration configuration) : this(CacheBudget.Bytes(configuration, "NationalView", 16)) { }
+
+    public NationalViewCache(long bytes) => _budget = bytes;
+
+    /// <summary>The estimated bytes held now; never more than the budget.</summary>
+    public long Bytes => _last?.View.EstimatedBytes ?? 0;
 
     public async Task<T> GetAsync((ViewPosition Position, DateOnly Today) key, Func<Task<T>> compute)
     {
         if (_last is { } last && last.Position == key.Position && last.Today == key.Today) return last.View;
         var view = await compute();
-        _last = new Entry(key.Position, key.Today, view);
+        _last = view.EstimatedBytes <= _budget ? new Entry(key.Position, key.Today, view) : null;
         return view;
     }
 }
@@ -105,14 +120,6 @@ internal sealed class QueryCheck
     public void Require(bool valid, string parameter, string message)
     {
         if (!valid) _errors[parameter] = [message];
-    }
-
-    public DateOnly? Date(string parameter, string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return null;
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
-        Require(false, parameter, $"'{parameter}' must be a date written YYYY-MM-DD, e.g. 2019-12-31.");
-        return null;
     }
 
     /// <summary>format=json (the default) or csv; table picks one of the view's tables for CSV, the first by default.</summary>

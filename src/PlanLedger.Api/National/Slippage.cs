@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using PlanLedger.Infrastructure;
 using PlanLedger.Audit;
 using PlanLedger.Framework;
 using PlanLedger.Ledger;
@@ -31,7 +32,11 @@ public sealed record SlippedAction(
 /// <summary>Slipped actions across partnerships, most days slipped first, with the filters that chose them.</summary>
 /// <param name="TotalActions">How many actions match the filters, on every page.</param>
 /// <param name="Actions">This page of them (CSV: all of them).</param>
+/// <param name="AsOf">Only events recorded at or before this time were read (null: every event).</param>
+/// <param name="EffectiveOn">Only events effective on or before this business date were read (null: every event).</param>
 public sealed record SlippageView(
+    DateTimeOffset? AsOf,
+    DateOnly? EffectiveOn,
     int MinDays,
     string? Partnership,
     string? Proposal,
@@ -65,9 +70,12 @@ public static class SlippageEndpoint
     /// Actions across partnerships whose timescales slipped by at least <c>minDays</c> in total (default 0:
     /// every slipped action), optionally only one partnership's, those under one MSG proposal or key
     /// feature, or those with a lead whose role contains <c>leadRole</c> (any case). <c>format=csv</c> gives
-    /// one row per matching action (every page); JSON is paged, most days slipped first. Headers PlanLedger-Projection-Position and PlanLedger-Ledger-Position show how
-    /// far the view has caught up.
+    /// one row per matching action (every page); JSON is paged, most days slipped first. Now, or at a point in
+    /// time: <c>asOf</c> (recorded by) and/or <c>effectiveOn</c> (effective by), answered by replaying the ledger.
+    /// Headers PlanLedger-Projection-Position and PlanLedger-Ledger-Position show how far the view has caught up.
     /// </summary>
+    /// <param name="asOf">Only events recorded at or before this time (ISO 8601 date-time; encode '+' as %2B or use Z).</param>
+    /// <param name="effectiveOn">Only events whose effective date is on or before this business date (yyyy-MM-dd).</param>
     /// <param name="minDays">Least total days slipped, 0 or more (default 0).</param>
     /// <param name="partnership">Only this partnership's actions (its code, e.g. orkney).</param>
     /// <param name="proposal">Only actions under a heading about this MSG proposal, e.g. 2.3.</param>
@@ -82,7 +90,7 @@ public static class SlippageEndpoint
     [Authorize(Policy = Policies.ReadAcross)]
     [ProducesResponseType<SlippageView>(200, "application/json", "text/csv")]
     [ProducesResponseType<ProblemDetails>(400)]
-    public static async Task<IResult> Get(int? minDays, string? partnership, string? proposal, int? keyFeature, string? leadRole,
+    public static async Task<IResult> Get(DateTimeOffset? asOf, DateOnly? effectiveOn, int? minDays, string? partnership, string? proposal, int? keyFeature, string? leadRole,
         int? page, int? pageSize, string? format, string? table, IDocumentStore store, MsgFramework framework, PartnershipDirectory directory, HttpContext http)
     {
         var check = new QueryCheck();
@@ -97,9 +105,10 @@ public static class SlippageEndpoint
         var output = check.Output(format, table, SlippageView.Tables);
         if (check.Problem is { } problem) return problem;
 
+        var point = new PointInTime(asOf, effectiveOn);
         var position = await ViewPosition.ReadAsync(store, LocatedAction.Projections, http.RequestAborted);
-        await using var session = store.QuerySession();
-        var actions = await LocatedAction.LoadSlippedAsync(session, framework, http.RequestAborted);
+        var actions = await LocatedAction.LoadSlippedAsync(store, framework, point, http.RequestAborted);
+        if (!point.IsNow) position = position with { Projection = position.Ledger };
         var slipped = actions
             .Where(a => a.Action.Slips > 0 && a.Action.DaysSlipped >= (minDays ?? 0))
             .Where(a => partnership is null || a.National.Partnership == partnership)
@@ -112,7 +121,7 @@ public static class SlippageEndpoint
                 a.Action.Slips, a.Action.DaysSlipped, a.National.SlipHistory))
             .ToList();
         var paging = output.Csv ? new Paging(1, Math.Max(slipped.Count, 1)) : new Paging(page ?? 1, pageSize ?? Paging.DefaultSize);
-        var view = new SlippageView(minDays ?? 0, partnership, proposal, keyFeature, leadRole, paging.Page, paging.PageSize,
+        var view = new SlippageView(asOf, effectiveOn, minDays ?? 0, partnership, proposal, keyFeature, leadRole, paging.Page, paging.PageSize,
             slipped.Count, paging.PagesFor(slipped.Count), paging.PageOf(slipped));
         return NationalAnswer.Send(http, View, position, output, view, view.Table);
     }

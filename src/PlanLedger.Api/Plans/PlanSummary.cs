@@ -7,12 +7,22 @@ using Wolverine.Http;
 
 namespace PlanLedger.Plans;
 
-/// <summary>How many live actions (not withdrawn or superseded) hold each delivery status.</summary>
+/// <summary>
+/// How many live actions (open or completed; not withdrawn or superseded) hold each delivery status. The one
+/// counting rule of every RAG count, in a plan summary and in the national delivery view alike: a withdrawn
+/// or superseded action is counted as withdrawn or superseded and under no status.
+/// </summary>
 public sealed record StatusCounts(int Red, int Amber, int Green, int Blue, int NotRated)
 {
+    /// <summary>Whether an action counts under its RAG status (see <see cref="StatusCounts"/>).</summary>
+    public static bool CountsUnderStatus(ActionRecord action) => action.Closure is ActionClosure.Open or ActionClosure.Completed;
+
+    /// <summary>The same rule as <see cref="CountsUnderStatus"/>, for SQL over a closure column.</summary>
+    public static string CountsUnderStatusSql(string closureColumn) => $"{closureColumn} in ('Open', 'Completed')";
+
     public static StatusCounts Of(IEnumerable<ActionRecord> actions)
     {
-        var live = actions.Where(a => a.Closure is ActionClosure.Open or ActionClosure.Completed).ToList();
+        var live = actions.Where(CountsUnderStatus).ToList();
         return new StatusCounts(
             live.Count(a => a.Status == DeliveryStatus.Red), live.Count(a => a.Status == DeliveryStatus.Amber),
             live.Count(a => a.Status == DeliveryStatus.Green), live.Count(a => a.Status == DeliveryStatus.Blue),

@@ -24,6 +24,7 @@ public static class Claims
     public const string Role = "role";
     public const string Partnership = "partnership";
     public const string SourceSystem = "source_system";
+    public const string Subject = "sub";
     public const string AllPartnerships = "*";
 }
 
@@ -32,12 +33,29 @@ public sealed record Caller(string Actor, string SourceSystem, IReadOnlySet<stri
 {
     public static Caller From(ClaimsPrincipal user)
     {
-        var actor = user.FindFirst("name")?.Value ?? user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.FindFirst("sub")?.Value ?? "anonymous";
+        // The actor is the token's subject and nothing else: a "name" claim is display text anyone's
+        // identity provider may set. Authentication refuses a token without a subject (CredentialRules).
+        var actor = user.FindFirst(Claims.Subject)?.Value ?? "";
         var source = user.FindFirst(Claims.SourceSystem)?.Value ?? user.FindFirst("azp")?.Value ?? user.FindFirst("client_id")?.Value ?? actor;
         var roles = user.FindAll(Claims.Role).Concat(user.FindAll(ClaimTypes.Role)).Select(c => c.Value).ToHashSet();
         var partnerships = user.FindAll(Claims.Partnership).Select(c => c.Value).ToHashSet();
         return new Caller(actor, source, roles, partnerships);
     }
+
+    /// <summary>
+    /// A writer credential carries the writer role alone. A JWT cannot say which partnership goes with which
+    /// role, so a credential mixing partner-writer with a reading role would let the reading role's reach
+    /// (national: every partnership; auditor: "*") widen where it may write. Such a credential is refused.
+    /// </summary>
+    public bool IsCoherent => !Roles.Contains(Security.Roles.PartnerWriter) || Roles.Count == 1;
+
+    /// <summary>
+    /// Whether this credential may write to the partnership: the writer role alone, and the partnership named
+    /// in the credential itself (never through "*", never through another role's reach).
+    /// </summary>
+    public bool MayWrite(string partnership) =>
+        IsCoherent && Roles.Contains(Security.Roles.PartnerWriter)
+        && partnership != Claims.AllPartnerships && Partnerships.Contains(partnership);
 
     /// <summary>Whether this credential may see the partnership at all; national leadership reads every partnership.</summary>
     public bool MaySee(string partnership) =>

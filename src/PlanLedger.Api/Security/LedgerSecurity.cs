@@ -47,13 +47,15 @@ public static class LedgerSecurity
                     NameClaimType = "sub",
                     ClockSkew = TimeSpan.FromSeconds(30)
                 };
+                o.Events = new JwtBearerEvents { OnTokenValidated = CredentialRules.RequireSubject };
             });
 
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Write, p => p.RequireRole(Roles.PartnerWriter))
-            .AddPolicy(Policies.Read, p => p.RequireRole(Roles.PartnerWriter, Roles.PartnerReader, Roles.Auditor, Roles.National))
-            .AddPolicy(Policies.ReadAcross, p => p.RequireRole(Roles.National))
-            .AddPolicy(Policies.Onboard, p => p.RequireRole(Roles.Admin));
+            .SetDefaultPolicy(CredentialRules.Coherent(new AuthorizationPolicyBuilder().RequireAuthenticatedUser()).Build())
+            .AddPolicy(Policies.Write, p => CredentialRules.Coherent(p.RequireRole(Roles.PartnerWriter)))
+            .AddPolicy(Policies.Read, p => CredentialRules.Coherent(p.RequireRole(Roles.PartnerWriter, Roles.PartnerReader, Roles.Auditor, Roles.National)))
+            .AddPolicy(Policies.ReadAcross, p => CredentialRules.Coherent(p.RequireRole(Roles.National)))
+            .AddPolicy(Policies.Onboard, p => CredentialRules.Coherent(p.RequireRole(Roles.Admin)));
 
         var permits = builder.Configuration.GetValue("Ledger:RateLimit:PermitsPerSecond", 200);
         builder.Services.AddRateLimiter(o =>
@@ -89,6 +91,7 @@ public static class LedgerSecurity
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseMiddleware<QueryInput>();
         app.UseMiddleware<PartnershipAccess>();
         return app;
     }

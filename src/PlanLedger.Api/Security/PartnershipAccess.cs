@@ -22,7 +22,11 @@ public sealed class PartnershipAccess(RequestDelegate next)
         if (http.GetRouteValue(RouteKey) is string partnership)
         {
             var caller = http.Caller();
-            if (!caller.MaySee(partnership) || !await directory.ExistsAsync(partnership, http.RequestAborted))
+            // Reading reach never becomes writing reach: a write needs the partnership named for the writer.
+            var allowed = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
+                ? caller.MaySee(partnership)
+                : caller.MayWrite(partnership);
+            if (!allowed || !await directory.ExistsAsync(partnership, http.RequestAborted))
             {
                 await Problems.Result(404, "Not found", $"Partnership '{partnership}' was not found.").ExecuteAsync(http);
                 return;

@@ -118,7 +118,7 @@ public sealed class NationalProjectionTests(LedgerHost host) : LedgerTest(host)
     {
         await Host.ScotlandAsync();
         await Host.NationalViewsCaughtUpAsync();
-        var paths = NationalScenarios.Views.Concat(["/national/msg-ratings?asOf=2019-06-30", "/national/slippage?format=csv", "/national/delivery?format=csv&table=proposals"]).ToList();
+        var paths = NationalScenarios.Views.Concat(["/national/msg-ratings?effectiveOn=2019-06-30", "/national/slippage?format=csv", "/national/delivery?format=csv&table=proposals"]).ToList();
         var before = new List<string>();
         foreach (var path in paths) before.Add(await National.GetStringAsync(path));
 
