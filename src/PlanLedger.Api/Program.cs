@@ -1,5 +1,6 @@
 using PlanLedger.Infrastructure;
 using PlanLedger.Security;
+using PlanLedger.Web;
 
 if (DevelopmentTokens.TryRun(args)) return 0;
 
@@ -9,9 +10,11 @@ builder.AddServiceDefaults();
 builder.AddLedgerStore();
 builder.AddLedgerHttp();
 builder.AddLedgerSecurity();
+builder.AddWebScreens();
 
 var app = builder.Build();
 
+app.UseWebScreens();
 app.UseLedgerHttp();
 app.MapServiceDefaults();
 

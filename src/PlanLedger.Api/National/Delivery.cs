@@ -261,11 +261,17 @@ public static class DeliveryEndpoint
         var output = check.Output(format, table, DeliveryView.Tables);
         if (check.Problem is { } problem) return problem;
 
-        var position = await ViewPosition.ReadAsync(store, LocatedAction.Projections, http.RequestAborted);
+        var (position, view) = await ReadAsync(store, framework, clock, cache, http.RequestAborted);
+        return NationalAnswer.Send(http, View, position, output, view, view.Table);
+    }
+
+    public static async Task<(ViewPosition Position, DeliveryView View)> ReadAsync(IDocumentStore store, MsgFramework framework, TimeProvider clock,
+        NationalViewCache<DeliveryView> cache, CancellationToken token)
+    {
+        var position = await ViewPosition.ReadAsync(store, LocatedAction.Projections, token);
         await using var session = store.QuerySession();
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var view = await cache.GetAsync((position, today), () => Compute(session, framework, today, http.RequestAborted));
-        return NationalAnswer.Send(http, View, position, output, view, view.Table);
+        return (position, await cache.GetAsync((position, today), () => Compute(session, framework, today, token)));
     }
 
     private static async Task<DeliveryView> Compute(IQuerySession session, MsgFramework framework, DateOnly today, CancellationToken token)

@@ -50,7 +50,8 @@ public sealed record NationalRating
     /// The change that gives the rating in force on a date: the latest recorded of those effective on or
     /// before it (the partnership's own fold, over the changes that had taken effect). None: not yet rated.
     /// </summary>
-    public RatingChange? InForceOn(DateOnly? date) => Changes.LastOrDefault(c => date is null || c.EffectiveOn <= date);
+    public RatingChange? InForceOn(DateOnly? date, DateTimeOffset? recordedBy = null) =>
+        Changes.LastOrDefault(c => (date is null || c.EffectiveOn <= date) && (recordedBy is null || c.RecordedAt <= recordedBy));
 }
 
 public partial class NationalRatingProjection : MultiStreamProjection<NationalRating, string>
@@ -98,13 +99,15 @@ public sealed record MsgRatingsView(
     IReadOnlyList<ProposalRatingCounts> ByProposal,
     IReadOnlyList<KeyFeatureRatingCounts> ByKeyFeature)
 {
-    public static MsgRatingsView Build(MsgFramework framework, IReadOnlyList<Partnership> partnerships, IReadOnlyList<NationalRating> ratings, DateOnly? asOf)
+    /// <param name="recordedBy">Only changes recorded by then (the web screens' as-at); null: everything recorded.</param>
+    public static MsgRatingsView Build(MsgFramework framework, IReadOnlyList<Partnership> partnerships, IReadOnlyList<NationalRating> ratings, DateOnly? asOf,
+        DateTimeOffset? recordedBy = null)
     {
         var byPair = ratings.ToDictionary(r => (r.Partnership, r.Assessment.Proposal));
         var proposals = framework.LocallyRated.ToList();
         var rows = partnerships.Select(p => new PartnershipRatings(p.Code, p.Name, proposals.Select(proposal =>
         {
-            var change = byPair.GetValueOrDefault((p.Code, proposal.Number))?.InForceOn(asOf);
+            var change = byPair.GetValueOrDefault((p.Code, proposal.Number))?.InForceOn(asOf, recordedBy);
             return new RatingCell(proposal.Number, change?.To, change?.EffectiveOn);
         }).ToList())).ToList();
 

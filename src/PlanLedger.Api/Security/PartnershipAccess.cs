@@ -16,8 +16,7 @@ public sealed class PartnershipAccess(RequestDelegate next)
     {
         if (http.GetRouteValue(RouteKey) is string partnership)
         {
-            var caller = http.Caller();
-            if (!caller.MaySee(partnership) || !await directory.ExistsAsync(partnership, http.RequestAborted))
+            if (!await MaySeeAsync(http, partnership, directory))
             {
                 await Problems.Result(404, "Not found", $"Partnership '{partnership}' was not found.").ExecuteAsync(http);
                 return;
@@ -26,4 +25,8 @@ public sealed class PartnershipAccess(RequestDelegate next)
         }
         await next(http);
     }
+
+    /// <summary>The one check, for the API and the web screens alike: the credential may see the partnership, and it exists.</summary>
+    public static async ValueTask<bool> MaySeeAsync(HttpContext http, string partnership, PartnershipDirectory directory) =>
+        http.Caller().MaySee(partnership) && await directory.ExistsAsync(partnership, http.RequestAborted);
 }
