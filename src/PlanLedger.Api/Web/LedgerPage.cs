@@ -36,12 +36,12 @@ public abstract class LedgerPage : PageModel
 
     public string? EffectiveOnText => EffectiveOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    public string? AsOfText => AsOf is { } t ? Text(t) : null;
+    public string? AsOfText => AsOf is { } t ? TimeText(t) : null;
 
     /// <summary>The value a datetime-local input shows (UTC).</summary>
     public string? AsOfInput => AsOf?.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
 
-    public static string Text(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+    public static string TimeText(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
     /// <summary>The as-at query values, to keep on every link.</summary>
     public Dictionary<string, string?> At(object? values = null) =>
@@ -55,7 +55,7 @@ public abstract class LedgerPage : PageModel
                 {
                     null => null,
                     DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    DateTimeOffset t => Text(t),
+                    DateTimeOffset t => TimeText(t),
                     IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
                     var v => v.ToString()
                 };
