@@ -156,12 +156,21 @@ public static class Show
     public static string Date(DateOnly? date) => date?.ToString("d MMM yyyy", CultureInfo.InvariantCulture) ?? "";
 
     /// <summary>A value from a history's before/after, as a person reads it.</summary>
-    public static string Json(System.Text.Json.JsonElement value) => value.ValueKind switch
+    public static string Json(System.Text.Json.JsonElement value)
     {
-        System.Text.Json.JsonValueKind.String => value.GetString() ?? "",
-        System.Text.Json.JsonValueKind.Null => "–",
-        _ => value.GetRawText() is { Length: > 200 } raw ? raw[..200] + "…" : value.GetRawText()
-    };
+        var text = value.ValueKind switch
+        {
+            System.Text.Json.JsonValueKind.String => value.GetString() ?? "",
+            System.Text.Json.JsonValueKind.Null => "–",
+            System.Text.Json.JsonValueKind.Array => value.GetArrayLength() == 0 ? "none" : string.Join("; ", value.EnumerateArray().Select(Json)),
+            // A timescale reads as its text, an update as its period, a lead by name and role.
+            System.Text.Json.JsonValueKind.Object => new[] { "text", "period", "name", "role", "description" }
+                .Select(p => value.TryGetProperty(p, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null)
+                .OfType<string>().Take(2).DefaultIfEmpty(value.GetRawText()).Aggregate((a, b) => $"{a}, {b}"),
+            _ => value.GetRawText()
+        };
+        return text.Length > 200 ? text[..200] + "…" : text;
+    }
 
     public static string Time(DateTimeOffset time) => time.ToUniversalTime().ToString("d MMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture);
 }

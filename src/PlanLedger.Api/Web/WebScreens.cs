@@ -101,6 +101,8 @@ public static class WebScreens
             o.Conventions.AllowAnonymousToPage("/SignOut");
             o.Conventions.ConfigureFilter(new PageChecks());
         });
+        // With MVC registered, Swashbuckle describes schemas by MVC's JSON options: keep them the API's (enums as strings).
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => Infrastructure.LedgerHttp.Configure(o.JsonSerializerOptions));
         builder.Services.AddSingleton(new WebOptions(useOidc));
         return builder;
     }

@@ -38,7 +38,7 @@ public sealed class ScreenHost
                 var playwright = await Playwright.CreateAsync();
                 var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
                 {
-                    ExecutablePath = ChromiumPath, Headless = true, Args = ["--no-sandbox", "--disable-dev-shm-usage"]
+                    ExecutablePath = ChromiumPath, Headless = true, Args = ["--no-sandbox", "--disable-dev-shm-usage", "--lang=en-GB"]
                 });
                 _shared = new ScreenHost { Factory = factory, BaseUrl = address.Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"), Browser = browser };
                 AppDomain.CurrentDomain.ProcessExit += (_, _) =>

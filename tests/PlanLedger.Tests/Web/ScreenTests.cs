@@ -293,7 +293,12 @@ public sealed class ScreenTests(LedgerHost host) : LedgerTest(host)
     {
         var folder = Path.Combine(ScreenHost.Root, "docs", "screens");
         Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = true });
+        // The top of the page, at most 1,800 pixels of it, keeps the committed images small.
+        var height = await page.EvaluateAsync<int>("document.documentElement.scrollHeight");
+        await page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(folder, $"{name}.png"), FullPage = true, Clip = new Clip { X = 0, Y = 0, Width = 1280, Height = Math.Min(height, 1800) }
+        });
     }
 
     /// <summary>The API's JSON for the same question, through the same browser session (a web session may read the API).</summary>
