@@ -41,7 +41,8 @@ public static class WebScreens
             {
                 o.Cookie.Name = "planledger-web";
                 o.Cookie.HttpOnly = true;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                // Secure always outside Development/Testing (TLS may end at a proxy); there, whenever the request is HTTPS.
+                o.Cookie.SecurePolicy = SignInPageAllowed(builder.Environment) ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
