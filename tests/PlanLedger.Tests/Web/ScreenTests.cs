@@ -117,6 +117,16 @@ public sealed class ScreenTests(LedgerHost host) : LedgerTest(host)
                 (await page.InnerTextAsync($"{row} [data-figure={figure}]")).Trim().ShouldBe(counts.GetProperty(figure).GetInt32().ToString(), $"{row} {figure}");
         }
 
+        // The overview as at a past business date: each plan summarised as the summary endpoint folds it then.
+        await OpenAsync(page, $"/web/partnerships/{Pk}?effectiveOn=2020-12-31");
+        var then = await ApiAsync(page, $"{PkPlanPath}/summary?effectiveOn=2020-12-31");
+        foreach (var figure in new[] { "actions", "overdue", "slipped", "completed" })
+            (await page.InnerTextAsync($"#plans tr[data-plan='{PkPlan}'] [data-figure={figure}]")).Trim()
+                .ShouldBe(then.GetProperty("counts").GetProperty(figure).GetInt32().ToString(), $"as at 2020-12-31: {figure}");
+        then.GetProperty("counts").GetProperty("slipped").GetInt32().ShouldBe(0, "action 3.4 slipped in January 2021");
+        (await page.GetAttributeAsync($"#plans tr[data-plan='{PkPlan}'] th a", "href"))!.ShouldContain("effectiveOn=2020-12-31");
+        await page.GotoAsync($"/web/partnerships/{Pk}");
+
         // The plan, reached from the overview.
         await page.ClickAsync($"#plans tr[data-plan='{PkPlan}'] th a");
         page.Url.ShouldEndWith($"/web/partnerships/{Pk}/plans/{PkPlan}");
