@@ -208,6 +208,12 @@ public sealed class ScreenTests(LedgerHost host) : LedgerTest(host)
         asAt.GetProperty("status").GetString().ShouldBe("Amber");
         await AxeAsync(page);
 
+        // An auditor of every partnership starts from the list of them.
+        var all = await SignInAsync(Roles.Auditor);
+        all.Url.ShouldEndWith("/web");
+        await AxeAsync(all);
+        (await all.Locator("main li a").AllInnerTextsAsync()).Count.ShouldBe(4);
+
         // A web session reads; it never writes, whatever the role.
         var write = await page.APIRequest.PostAsync($"{path}/status", new APIRequestContextOptions { DataObject = new { status = "Red" } });
         write.Status.ShouldBe(401);
