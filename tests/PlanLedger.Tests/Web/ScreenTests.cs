@@ -1,5 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.Playwright;
 using PlanLedger.Security;
 using PlanLedger.Seeder;
@@ -244,6 +249,45 @@ public sealed class ScreenTests(LedgerHost host) : LedgerTest(host)
         var css = await client.GetAsync("/web/assets/design-system/design-system.min.css");
         css.StatusCode.ShouldBe(HttpStatusCode.OK);
         css.Content.Headers.ContentType!.MediaType.ShouldBe("text/css");
+    }
+
+    [Fact]
+    public async Task in_production_pages_sign_in_through_openid_connect_with_pkce_and_the_development_sign_in_is_gone()
+    {
+        await using var factory = Host.Factory(Host.ConnectionString, "Disabled").WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Production");
+            b.UseSetting("Web:Oidc:Authority", "https://login.example.scot");
+            b.UseSetting("Web:Oidc:ClientId", "planledger-web");
+            // The provider's metadata, as its discovery document would give it (nothing is fetched in a test).
+            b.ConfigureServices(s => s.Configure<OpenIdConnectOptions>(PlanLedger.Web.WebScreens.OidcScheme, o => o.Configuration = new OpenIdConnectConfiguration
+            {
+                Issuer = "https://login.example.scot", AuthorizationEndpoint = "https://login.example.scot/authorize", TokenEndpoint = "https://login.example.scot/token"
+            }));
+        });
+        using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var page = await client.GetAsync("/web/national");
+        page.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var challenge = page.Headers.Location!;
+        challenge.GetLeftPart(UriPartial.Path).ShouldBe("https://login.example.scot/authorize");
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(challenge.Query);
+        query["response_type"].ToString().ShouldBe("code");
+        query["client_id"].ToString().ShouldBe("planledger-web");
+        query["code_challenge_method"].ToString().ShouldBe("S256");
+        query["code_challenge"].ToString().ShouldNotBeNullOrEmpty();
+        query["redirect_uri"].ToString().ShouldEndWith("/web/signin-oidc");
+
+        // No development sign-in in production: the page challenges too, and posting to it is refused.
+        (await client.GetAsync("/web/sign-in")).Headers.Location!.GetLeftPart(UriPartial.Path).ShouldBe("https://login.example.scot/authorize");
+        (await client.PostAsync("/web/sign-in", new FormUrlEncodedContent(new Dictionary<string, string> { ["role"] = Roles.National, ["partnership"] = "*" })))
+            .IsSuccessStatusCode.ShouldBeFalse();
+
+        // The bearer API is as it was.
+        (await client.GetAsync("/national/msg-ratings")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        using var national = factory.CreateClient();
+        national.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Host.Token(Roles.National));
+        (await national.GetAsync("/national/msg-ratings")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     // --- scenario and browser helpers ---
