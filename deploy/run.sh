@@ -5,6 +5,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$root"
 url="${PLANLEDGER_URL:-http://127.0.0.1:5080}"
 
+"$root/deploy/web-deps.sh"
 dotnet build src/PlanLedger.Api -c Release -v quiet -nologo
 ASPNETCORE_URLS="$url" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
   dotnet src/PlanLedger.Api/bin/Release/net10.0/PlanLedger.Api.dll &
@@ -28,6 +29,7 @@ cat <<MSG
 
 ================================================================================
 PlanLedger is running.
+  Web         $url/web   (sign in as any role: Development only)
   API         $url
   Swagger UI  $url/swagger
   OpenAPI     $url/openapi/v1.json

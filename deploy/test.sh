@@ -4,6 +4,7 @@
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$root"
+"$root/deploy/web-deps.sh" --browser
 results="$root/.data/test-results"
 rm -rf "$results"
 dotnet test PlanLedger.sln -c Release --logger trx \

@@ -6,6 +6,7 @@ using PlanLedger.Partnerships;
 using PlanLedger.Plans;
 using PlanLedger.Security;
 using PlanLedger.SelfAssessments;
+using PlanLedger.Web;
 
 if (DevelopmentTokens.TryRun(args)) return 0;
 
@@ -16,10 +17,12 @@ builder.AddLedgerStore(PlanLedger.Modules.All);
 builder.AddLedgerHttp();
 builder.AddLedgerSecurity();
 builder.AddHttpHardening();
+builder.AddWebScreens();
 
 var app = builder.Build();
 
 app.UseHttpHardening();
+app.UseWebScreens();
 app.UseLedgerHttp();
 app.MapServiceDefaults();
 

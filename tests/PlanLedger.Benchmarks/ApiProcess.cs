@@ -12,7 +12,8 @@ public sealed class ApiProcess : IAsyncDisposable
 
     private ApiProcess(Process process, string url) { _process = process; Url = url; }
 
-    public static async Task<ApiProcess> StartAsync(string dll, string database, string signingKey, int port, string? daemon = null)
+    public static async Task<ApiProcess> StartAsync(string dll, string database, string signingKey, int port, string? daemon = null,
+        string environment = "Production")
     {
         var url = $"http://127.0.0.1:{port}";
         var info = new ProcessStartInfo("dotnet", [dll])
@@ -24,7 +25,7 @@ public sealed class ApiProcess : IAsyncDisposable
         info.Environment["PLANLEDGER_DB"] = database;
         info.Environment["Auth__SigningKey"] = signingKey;
         info.Environment["ASPNETCORE_URLS"] = url;
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         info.Environment["Ledger__RateLimit__PermitsPerSecond"] = "10000000";
         // As deployed unless the run says otherwise (Ledger__Daemon, Ledger__AutoPrepare in the harness's environment pass through).
         if (daemon is not null) info.Environment["Ledger__Daemon"] = daemon;

@@ -315,6 +315,40 @@ foreach (var (name, path) in new[] { ("ratings matrix", "/national/msg-ratings")
 }
 
 await SustainedMixedLoadAsync();
+Console.WriteLine("6b. Web screens at national scale");
+// Pages need a web session, and the development sign-in exists only in Development and Testing: a second API
+// process runs as Testing on the same database (its daemon off) and signs in as national leadership. Times are
+// measured at this client over loopback, so they include Kestrel and the socket as well as the render.
+await using (var web = await ApiProcess.StartAsync(apiDll, db, signingKey, 5191, daemon: "Disabled", environment: "Testing"))
+{
+    var session = await WebSessionAsync(web.Url);
+    var screens = new[]
+    {
+        ("MSG ratings heatmap", "/web/national"),
+        ("plan page (432 actions)", "/web/partnerships/bench-http/plans/plan"),
+        ("1,000-event action story", "/web/partnerships/bench-http/plans/plan/actions/A0")
+    };
+    foreach (var (name, path) in screens)
+    {
+        var first = Stopwatch.StartNew();
+        var probe = await session.GetAsync(path);
+        report.Add("web", $"{name}, first render", first.Elapsed.TotalMilliseconds, "ms");
+        if (!probe.IsSuccessStatusCode)
+        {
+            report.Add("web", name, double.NaN, "ms", "p99 < 100 ms", false, $"{path} answered {(int)probe.StatusCode}");
+            continue;
+        }
+        var samples = await Measure.Sequentially(quick ? 30 : 300, async _ =>
+        {
+            using var page = await session.GetAsync(path);
+            await page.Content.LoadIntoBufferAsync();
+            return page.IsSuccessStatusCode;
+        });
+        report.Add("web", $"{name}, p50", samples.Percentile(50), "ms");
+        report.Add("web", $"{name}, p99", samples.Percentile(99), "ms", "< 100 ms", samples.Percentile(99) < 100);
+    }
+}
+
 report.Add("footprint", "API peak memory (VmHWM) after the run", api.PeakMemoryMb(), "MB", "< 400 MB", api.PeakMemoryMb() < 400);
 await api.DisposeAsync();
 
@@ -378,6 +412,21 @@ async Task SustainedMixedLoadAsync()
     report.Add("memory", "API resident memory (VmRSS), peak during the mixed load", peak, "MB", "< 400 MB", peak < 400,
         $"after each round: {string.Join(" / ", afterRounds.Select(m => m.ToString("F0")))} MB");
     report.Add("memory", "API resident memory (VmRSS) 10 s after the mixed load", settled, "MB", "< 400 MB", settled < 400);
+}
+
+// A cookie session through the development sign-in page, as a person's browser would get one.
+static async Task<HttpClient> WebSessionAsync(string url)
+{
+    var web = new HttpClient(new HttpClientHandler { UseCookies = true, CookieContainer = new System.Net.CookieContainer() })
+        { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+    var form = await web.GetStringAsync("/web/sign-in");
+    var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+    var signIn = await web.PostAsync("/web/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+    {
+        ["role"] = Roles.National, ["partnership"] = Claims.AllPartnerships, ["__RequestVerificationToken"] = token
+    }));
+    if (!signIn.IsSuccessStatusCode) throw new InvalidOperationException($"Web sign-in answered {(int)signIn.StatusCode}");
+    return web;
 }
 
 async Task RebuildAsync()

@@ -26,9 +26,12 @@ public static class ActionHistoryEndpoint
     {
         if (Paging.Read(page, pageSize, out var problem) is not { } paging) return problem!;
         await using var session = store.QuerySession(http.Partnership());
-        var history = await History.ReadAsync<ActionRecord>(session, cache, ActionRecord.KeyFor(plan, action), ActionRecord.Fold, Tell, paging, http.RequestAborted);
+        var history = await ReadAsync(session, cache, plan, action, paging, http.RequestAborted);
         return history is null ? Problems.NotFound($"Action '{action}' of plan '{plan}'") : Results.Json(history);
     }
+
+    public static Task<HistoryPage?> ReadAsync(IQuerySession session, HistoryCache cache, string plan, string action, Paging paging, CancellationToken token) =>
+        History.ReadAsync<ActionRecord>(session, cache, ActionRecord.KeyFor(plan, action), ActionRecord.Fold, Tell, paging, token);
 
     public static Telling Tell(object e, ActionRecord? before, ActionRecord? after, IReadOnlyList<FieldChange> changes) => new(e switch
     {

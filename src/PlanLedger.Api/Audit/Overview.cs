@@ -35,16 +35,16 @@ public sealed record SelfAssessmentProfile(int Proposals, int Rated, RatingCount
         {
             var rating = byProposal.GetValueOrDefault(p.Number);
             return new ProposalRating(p.Number, p.KeyFeature, p.Text, rating?.Rating, rating?.FirstRating, rating?.Revisions ?? 0,
-                rating is null ? null
-                : rating.Rating > rating.FirstRating ? "Up"
-                : rating.Rating < rating.FirstRating ? "Down"
-                : "Unchanged",
+                rating is null ? null : Movement(rating.FirstRating, rating.Rating),
                 rating?.EffectiveOn);
         }).ToList();
         return new SelfAssessmentProfile(rows.Count, rows.Count(r => r.Rating is not null),
             RatingCounts.Of(rows.Select(r => r.Rating).ToList()), RatingCounts.Of(rows.Select(r => r.FirstRating).ToList()),
             rows.Count(r => r.Movement == "Up"), rows.Count(r => r.Movement == "Down"), rows);
     }
+
+    /// <summary>A rating against the first: Up, Down or Unchanged.</summary>
+    public static string Movement(Rating first, Rating now) => now > first ? "Up" : now < first ? "Down" : "Unchanged";
 }
 
 /// <summary>A partnership at a glance: each plan's summary and its self-assessment profile.</summary>
@@ -58,13 +58,15 @@ public static class OverviewEndpoint
     [Tags("Audit")]
     [ProducesResponseType<PartnershipOverview>(200)]
     [ProducesResponseType<ProblemDetails>(404)]
-    public static async Task<PartnershipOverview> Get(string partnershipId, MsgFramework framework, IDocumentStore store, TimeProvider clock, HttpContext http)
+    public static Task<PartnershipOverview> Get(string partnershipId, MsgFramework framework, IDocumentStore store, TimeProvider clock, HttpContext http) =>
+        ReadAsync(store, http.Partnership(), framework, clock, http.RequestAborted);
+
+    public static async Task<PartnershipOverview> ReadAsync(IDocumentStore store, string partnership, MsgFramework framework, TimeProvider clock, CancellationToken token)
     {
-        var partnership = http.Partnership();
         await using var session = store.QuerySession(partnership);
-        var plans = await session.Query<PlanRecord>().ToListAsync(http.RequestAborted);
-        var actions = (await session.Query<ActionRecord>().ToListAsync(http.RequestAborted)).ToLookup(a => a.Plan);
-        var ratings = await session.Query<SelfAssessment>().ToListAsync(http.RequestAborted);
+        var plans = await session.Query<PlanRecord>().ToListAsync(token);
+        var actions = (await session.Query<ActionRecord>().ToListAsync(token)).ToLookup(a => a.Plan);
+        var ratings = await session.Query<SelfAssessment>().ToListAsync(token);
         var today = PointInTime.Now.Today(clock);
         return new PartnershipOverview(partnership, today,
             plans.OrderBy(p => p.Reference, NaturalOrder.Instance).Select(p => PlanSummary.Of(TimeTravel.View(p, actions[p.Reference], today))).ToList(),

@@ -27,14 +27,19 @@ public static class RatingHistoryEndpoint
     {
         if (Paging.Read(page, pageSize, out var problem) is not { } paging) return problem!;
         await using var session = store.QuerySession(http.Partnership());
+        var history = await ReadAsync(session, cache, framework, proposal, paging, http.RequestAborted);
+        return history is null ? Problems.NotFound($"A rating of proposal '{proposal}'") : Results.Json(history);
+    }
+
+    public static Task<HistoryPage?> ReadAsync(IQuerySession session, HistoryCache cache, MsgFramework framework, string proposal, Paging paging, CancellationToken token)
+    {
         string Words(Rating r) => framework.RatingScale.ElementAtOrDefault((int)r) ?? r.ToString();
-        var history = await History.ReadAsync<SelfAssessment>(session, cache, SelfAssessment.KeyFor(proposal), SelfAssessment.Fold, (e, _, _, _) => e switch
+        return History.ReadAsync<SelfAssessment>(session, cache, SelfAssessment.KeyFor(proposal), SelfAssessment.Fold, (e, _, _, _) => e switch
         {
             RatingRecorded r => new Telling($"First rated {Words(r.Rating)}"),
             RatingRevised { Direction: RevisionDirection.Corrected } r => new Telling($"Rating corrected from {Words(r.From)} to {Words(r.To)}", "Corrected"),
             RatingRevised r => new Telling($"Rating revised {r.Direction.ToString().ToLowerInvariant()} from {Words(r.From)} to {Words(r.To)}", r.Direction.ToString()),
             _ => new Telling(e.GetType().Name)
-        }, paging, http.RequestAborted);
-        return history is null ? Problems.NotFound($"A rating of proposal '{proposal}'") : Results.Json(history);
+        }, paging, token);
     }
 }

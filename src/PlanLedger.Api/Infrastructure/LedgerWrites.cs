@@ -161,7 +161,7 @@ public sealed class LedgerWrites(
             ? c
             : Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
         var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = PartnershipCalendar.DateOf(now);
         return (change, fallback) => new Provenance(change.EffectiveOn ?? fallback ?? today, now, caller.Actor, caller.SourceSystem, correlation);
     }
 

@@ -291,29 +291,34 @@ public static class DeliveryEndpoint
         var output = check.Output(format, table, DeliveryView.Tables);
         if (check.Problem is { } problem) return problem;
 
-        var point = new PointInTime(asOf, effectiveOn);
-        var position = await ViewPosition.ReadAsync(store, LocatedAction.Projections, http.RequestAborted);
+        var (position, view) = await ReadAsync(store, framework, clock, cache, new PointInTime(asOf, effectiveOn), http.RequestAborted);
+        return NationalAnswer.Send(http, View, position, output, view, view.Table);
+    }
+
+    /// <summary>The delivery view at a point in time: the cached projection now, else replayed from the ledger (its position is the ledger's).</summary>
+    public static async Task<(ViewPosition Position, DeliveryView View)> ReadAsync(IDocumentStore store, MsgFramework framework, TimeProvider clock,
+        NationalViewCache<DeliveryView> cache, PointInTime point, CancellationToken token)
+    {
+        var position = await ViewPosition.ReadAsync(store, LocatedAction.Projections, token);
         var today = point.Today(clock);
         await using var session = store.QuerySession();
-        var partnerships = await AcrossPartnerships.PartnershipsAsync(session, http.RequestAborted);
+        var partnerships = await AcrossPartnerships.PartnershipsAsync(session, token);
         if (point.IsNow)
         {
-            var now = await cache.GetAsync((position, today), async () => Build(framework, partnerships,
-                await HeadingProposals.LoadAsync(session, http.RequestAborted), await DeliveryFigures.ByHeadingAsync(session, today, http.RequestAborted), today, point));
-            return NationalAnswer.Send(http, View, position, output, now, now.Table);
+            return (position, await cache.GetAsync((position, today), async () => Build(framework, partnerships,
+                await HeadingProposals.LoadAsync(session, token), await DeliveryFigures.ByHeadingAsync(session, today, token), today, point)));
         }
 
         // Replayed from the ledger itself: the answer includes every event recorded when it was read.
         var plans = new List<NationalPlan>();
         var headings = new List<((string, string, string), DeliveryFigures)>();
-        await foreach (var (actions, replayedPlans) in NationalReplay.PartnershipsAsync(store, partnerships, point, http.RequestAborted))
+        await foreach (var (actions, replayedPlans) in NationalReplay.PartnershipsAsync(store, partnerships, point, token))
         {
             plans.AddRange(replayedPlans);
             headings.AddRange(actions.GroupBy(a => (a.Partnership, a.Plan, a.Heading))
                 .Select(g => (g.Key, DeliveryFigures.Of(g.Select(a => a.Action).ToList(), today))));
         }
-        var view = Build(framework, partnerships, HeadingProposals.Of(plans), headings, today, point);
-        return NationalAnswer.Send(http, View, position with { Projection = position.Ledger }, output, view, view.Table);
+        return (position with { Projection = position.Ledger }, Build(framework, partnerships, HeadingProposals.Of(plans), headings, today, point));
     }
 
     private static DeliveryView Build(MsgFramework framework, IReadOnlyList<Partnership> partnerships, HeadingProposals proposals,

@@ -62,6 +62,9 @@ public sealed record SlippageView(
     public static readonly string[] Tables = ["actions"];
 }
 
+/// <summary>Which slipped actions to list; filters given together all apply.</summary>
+public sealed record SlippageFilter(int MinDays, string? Partnership, string? Proposal, int? KeyFeature, string? LeadRole);
+
 public static class SlippageEndpoint
 {
     public const string View = "slippage";
@@ -105,12 +108,22 @@ public static class SlippageEndpoint
         var output = check.Output(format, table, SlippageView.Tables);
         if (check.Problem is { } problem) return problem;
 
-        var point = new PointInTime(asOf, effectiveOn);
-        var position = await ViewPosition.ReadAsync(store, LocatedAction.Projections, http.RequestAborted);
-        var actions = await LocatedAction.LoadSlippedAsync(store, framework, point, http.RequestAborted);
+        var paging = output.Csv ? null : new Paging(page ?? 1, pageSize ?? Paging.DefaultSize);
+        var (position, view) = await ReadAsync(store, framework, new PointInTime(asOf, effectiveOn),
+            new SlippageFilter(minDays ?? 0, partnership, proposal, keyFeature, leadRole), paging, http.RequestAborted);
+        return NationalAnswer.Send(http, View, position, output, view, view.Table);
+    }
+
+    /// <summary>The slipped actions the filter chooses at a point in time, most days slipped first; one page of them, or all when paging is null.</summary>
+    public static async Task<(ViewPosition Position, SlippageView View)> ReadAsync(IDocumentStore store, MsgFramework framework, PointInTime point,
+        SlippageFilter filter, Paging? paging, CancellationToken token)
+    {
+        var (minDays, partnership, proposal, keyFeature, leadRole) = filter;
+        var position = await ViewPosition.ReadAsync(store, LocatedAction.Projections, token);
+        var actions = await LocatedAction.LoadSlippedAsync(store, framework, point, token);
         if (!point.IsNow) position = position with { Projection = position.Ledger };
         var slipped = actions
-            .Where(a => a.Action.Slips > 0 && a.Action.DaysSlipped >= (minDays ?? 0))
+            .Where(a => a.Action.Slips > 0 && a.Action.DaysSlipped >= minDays)
             .Where(a => partnership is null || a.National.Partnership == partnership)
             .Where(a => proposal is null || a.Proposal == proposal)
             .Where(a => keyFeature is null || a.KeyFeature == keyFeature)
@@ -120,9 +133,8 @@ public static class SlippageEndpoint
                 a.Action.Description, a.Action.Leads, a.Action.Status, a.Action.Closure, a.Action.OriginalTimescale, a.Action.Timescale,
                 a.Action.Slips, a.Action.DaysSlipped, a.National.SlipHistory))
             .ToList();
-        var paging = output.Csv ? new Paging(1, Math.Max(slipped.Count, 1)) : new Paging(page ?? 1, pageSize ?? Paging.DefaultSize);
-        var view = new SlippageView(asOf, effectiveOn, minDays ?? 0, partnership, proposal, keyFeature, leadRole, paging.Page, paging.PageSize,
-            slipped.Count, paging.PagesFor(slipped.Count), paging.PageOf(slipped));
-        return NationalAnswer.Send(http, View, position, output, view, view.Table);
+        paging ??= new Paging(1, Math.Max(slipped.Count, 1));
+        return (position, new SlippageView(point.RecordedBy, point.EffectiveBy, minDays, partnership, proposal, keyFeature, leadRole, paging.Page, paging.PageSize,
+            slipped.Count, paging.PagesFor(slipped.Count), paging.PageOf(slipped)));
     }
 }

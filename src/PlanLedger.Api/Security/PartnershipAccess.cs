@@ -21,12 +21,10 @@ public sealed class PartnershipAccess(RequestDelegate next)
     {
         if (http.GetRouteValue(RouteKey) is string partnership)
         {
-            var caller = http.Caller();
             // Reading reach never becomes writing reach: a write needs the partnership named for the writer.
-            var allowed = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
-                ? caller.MaySee(partnership)
-                : caller.MayWrite(partnership);
-            if (!allowed || !await directory.ExistsAsync(partnership, http.RequestAborted))
+            var write = !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method);
+            if (!(write ? http.Caller().MayWrite(partnership) && await directory.ExistsAsync(partnership, http.RequestAborted)
+                        : await MaySeeAsync(http, partnership, directory)))
             {
                 await Problems.Result(404, "Not found", $"Partnership '{partnership}' was not found.").ExecuteAsync(http);
                 return;
@@ -35,4 +33,8 @@ public sealed class PartnershipAccess(RequestDelegate next)
         }
         await next(http);
     }
+
+    /// <summary>The one check, for the API and the web screens alike: the credential may see the partnership, and it exists.</summary>
+    public static async ValueTask<bool> MaySeeAsync(HttpContext http, string partnership, IPartnershipRegistry directory) =>
+        http.Caller().MaySee(partnership) && await directory.ExistsAsync(partnership, http.RequestAborted);
 }
