@@ -66,11 +66,6 @@ public abstract class LedgerPage : PageModel
     public string Api(string path, object? values = null) =>
         Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(path, At(values).Where(kv => kv.Value is not null));
 
-    /// <summary>A national view's address: those views take the business date as asOf and have no recorded-time filter.</summary>
-    public string NationalApi(string path, object? values = null) =>
-        Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(path, Values(values, new() { ["asOf"] = EffectiveOnText })
-            .Where(kv => kv.Value is not null));
-
     public static string Escape(string segment) => Uri.EscapeDataString(segment);
 
     /// <summary>What a page shows when it cannot show what was asked: 400 for a bad URL, 404 for what is not there (or not this caller's).</summary>

@@ -50,7 +50,7 @@ public sealed class ScreenTests(LedgerHost host) : LedgerTest(host)
         await page.ClickAsync("form.pl-asat button[type=submit]");
         page.Url.ShouldContain("effectiveOn=2019-06-30");
         await AxeAsync(page);
-        await HeatmapMatchesApi(page, "/national/msg-ratings?asOf=2019-06-30");
+        await HeatmapMatchesApi(page, "/national/msg-ratings?effectiveOn=2019-06-30");
         (await page.GetAttributeAsync("#matrix tr[data-partnership=orkney] td[data-proposal='2.6']", "data-rating")).ShouldBe("PartlyEstablished");
         var csv = await page.APIRequest.GetAsync(await page.GetAttributeAsync(".pl-downloads a", "href") ?? "");
         csv.Status.ShouldBe(200);
