@@ -4,6 +4,7 @@ using PlanLedger.Infrastructure;
 using PlanLedger.National;
 using PlanLedger.Partnerships;
 using PlanLedger.Plans;
+using PlanLedger.Reports;
 using PlanLedger.Security;
 using PlanLedger.SelfAssessments;
 
@@ -37,7 +38,8 @@ namespace PlanLedger
             new ActionsModule(),
             new SelfAssessmentsModule(),
             new AuditModule(),
-            new NationalModule()
+            new NationalModule(),
+            new ReportsModule()
         ];
     }
 }

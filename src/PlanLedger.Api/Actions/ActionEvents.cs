@@ -33,6 +33,9 @@ public sealed record TimescaleSet(Timescale? From, Timescale To, string? Reason,
 
 public sealed record TimescaleSlipped(Timescale From, Timescale To, int DaysSlipped, string Reason, Provenance Provenance) : ILedgerEvent;
 
+/// <summary>An action is delayed, with the reason; the new timescale and its target when known (often not: "delayed due to COVID 19").</summary>
+public sealed record ActionDelayed(string Reason, string? NewTimescale, DateOnly? NewTarget, Provenance Provenance) : ILedgerEvent;
+
 public sealed record TimescaleBroughtForward(Timescale From, Timescale To, int DaysEarlier, string? Reason, Provenance Provenance) : ILedgerEvent;
 
 public sealed record MilestoneAdded(int Number, string Description, DateOnly? Due, string? DueText, bool Done, Provenance Provenance) : ILedgerEvent;

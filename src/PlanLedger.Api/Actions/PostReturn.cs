@@ -44,13 +44,15 @@ public sealed record ReturnItem(
     ChangeStatus? Status = null,
     AddMilestone? Milestone = null,
     CompleteAction? Completion = null,
-    int? ExpectedVersion = null)
+    int? ExpectedVersion = null,
+    RecordDelay? Delay = null)
 {
     public IEnumerable<IActionChange> Changes()
     {
         if (Details is not null) yield return Details;
         if (Leads is not null) yield return Leads;
         if (Timescale is not null) yield return Timescale;
+        if (Delay is not null) yield return Delay;
         if (ProgressUpdate is not null) yield return ProgressUpdate;
         if (Status is not null) yield return Status;
         if (Milestone is not null) yield return Milestone;
@@ -71,6 +73,7 @@ public sealed record ReturnItem(
             RuleFor(i => i.Details!).SetValidator(new AmendDetails.Validator(clock)).When(i => i.Details is not null);
             RuleFor(i => i.Leads!).SetValidator(new AssignLeads.Validator(clock)).When(i => i.Leads is not null);
             RuleFor(i => i.Timescale!).SetValidator(new SetTimescale.Validator(clock)).When(i => i.Timescale is not null);
+            RuleFor(i => i.Delay!).SetValidator(new RecordDelay.Validator(clock)).When(i => i.Delay is not null);
             RuleFor(i => i.ProgressUpdate!).SetValidator(new RecordProgressUpdate.Validator(clock)).When(i => i.ProgressUpdate is not null);
             RuleFor(i => i.Status!).SetValidator(new ChangeStatus.Validator(clock)).When(i => i.Status is not null);
             RuleFor(i => i.Milestone!).SetValidator(new AddMilestone.Validator(clock)).When(i => i.Milestone is not null);

@@ -23,7 +23,29 @@ public sealed record PlanSuperseded(string SupersededBy, string? Reason, Provena
 
 public sealed record HeadingAdded(string Reference, HeadingKind Kind, string Title, string? Proposal, Provenance Provenance) : ILedgerEvent;
 
-public sealed record Heading(string Reference, HeadingKind Kind, string Title, string? Proposal);
+/// <summary>
+/// A heading's own RAG changed (e.g. Perth &amp; Kinross's "Nov Overall RAG", given once per inspection priority),
+/// beside the statuses of its actions.
+/// </summary>
+public sealed record HeadingStatusChanged(string Heading, DeliveryStatus? From, DeliveryStatus To, string? Reason, string? Period, Provenance Provenance) : ILedgerEvent;
+
+/// <summary>A heading of a plan, with its own RAG (none until one is reported) and how that RAG moved.</summary>
+public sealed record Heading(string Reference, HeadingKind Kind, string Title, string? Proposal)
+{
+    /// <summary>The heading's own status: the one with the latest effective date (of two on one date, the later recorded).</summary>
+    public DeliveryStatus? Status { get; init; }
+    public IReadOnlyList<HeadingStatus> StatusHistory { get; init; } = [];
+
+    public Heading WithStatus(HeadingStatusChanged e)
+    {
+        var entry = new HeadingStatus(e.From, e.To, e.Reason, e.Period, e.Provenance.EffectiveOn, e.Provenance.RecordedAt);
+        var latest = StatusHistory.Count == 0 || e.Provenance.EffectiveOn >= StatusHistory.Max(h => h.EffectiveOn);
+        return this with { Status = latest ? e.To : Status, StatusHistory = [.. StatusHistory, entry] };
+    }
+}
+
+/// <summary>One change of a heading's own RAG: from, to, why, for which reporting period, effective and recorded when.</summary>
+public sealed record HeadingStatus(DeliveryStatus? From, DeliveryStatus To, string? Reason, string? Period, DateOnly EffectiveOn, DateTimeOffset RecordedAt);
 
 /// <summary>A plan: an MSG self-evaluation, MSG improvement action plan, inspection improvement plan or strategic commissioning plan.</summary>
 public sealed record PlanRecord : IStreamState<PlanRecord>
@@ -75,6 +97,7 @@ public sealed record PlanRecord : IStreamState<PlanRecord>
             },
             PlanSuperseded e => state with { Status = PlanStatus.Superseded, SupersededBy = e.SupersededBy },
             HeadingAdded e => state with { Headings = [.. state.Headings, new Heading(e.Reference, e.Kind, e.Title, e.Proposal)] },
+            HeadingStatusChanged e => state with { Headings = state.Headings.Select(h => h.Reference == e.Heading ? h.WithStatus(e) : h).ToList() },
             _ => state
         };
         return next with
@@ -87,5 +110,5 @@ public sealed record PlanRecord : IStreamState<PlanRecord>
 }
 
 public partial class PlanProjection() : StreamProjection<PlanRecord>(
-    typeof(PlanRegistered), typeof(PlanApproved), typeof(PlanSuperseded), typeof(HeadingAdded));
+    typeof(PlanRegistered), typeof(PlanApproved), typeof(PlanSuperseded), typeof(HeadingAdded), typeof(HeadingStatusChanged));
 
