@@ -22,7 +22,7 @@ public sealed record CommitteePaper(
     DateOnly EffectiveOn,
     DateTimeOffset RecordedAt,
     string RecordedBy,
-    IReadOnlyList<BoardReport> Appendices)
+    IReadOnlyList<Appendix> Appendices)
 {
     /// <summary>The paper as recorded; null when the partnership recorded no such report.</summary>
     public static async Task<CommitteePaper?> ReadAsync(IQuerySession session, string partnership, string reference, TimeProvider clock, CancellationToken token)
@@ -30,11 +30,11 @@ public sealed record CommitteePaper(
         var recorded = await session.LoadAsync<CommitteeReportRecord>(CommitteeReportRecord.KeyFor(reference), token);
         if (recorded is null) return null;
         var asPresented = new PointInTime(RecordedBy: recorded.RecordedAt, EffectiveBy: recorded.EffectiveOn);
-        var appendices = new List<BoardReport>();
+        var appendices = new List<Appendix>();
         foreach (var plan in recorded.Report.Plans)
         {
             // A plan the report covered existed when it was recorded; its appendix is what stood then.
-            if (await BoardReport.ReadAsync(session, partnership, plan, asPresented, clock, token) is { } appendix) appendices.Add(appendix);
+            if (await Appendix.ReadAsync(session, plan, asPresented, clock, token) is { } appendix) appendices.Add(appendix);
         }
         return new CommitteePaper(partnership, recorded.Report, recorded.EffectiveOn, recorded.RecordedAt, recorded.RecordedBy, appendices);
     }
@@ -103,7 +103,7 @@ public static class CommitteePaperEndpoint
         foreach (var appendix in paper.Appendices)
         {
             text.Append("\r\n").Append(National.Csv.Write(new CsvTable([$"Appendix: {appendix.Title}"], [])));
-            text.Append(National.Csv.Write(new CsvTable(BoardReport.Columns, appendix.Cells().Select(r => (IReadOnlyList<object?>)r))));
+            text.Append(National.Csv.Write(new CsvTable(appendix.Columns, appendix.Rows.Select(r => (IReadOnlyList<object?>)r.ToList<object?>()))));
         }
         return text.ToString();
     }
@@ -157,10 +157,13 @@ public static class CommitteePaperEndpoint
         {
             html.Append($"<section class=\"appendix\">\n<h2>{E(appendix.Title)}</h2>\n<p>{E(string.Join(" · ", new[] { appendix.VersionLabel, appendix.Date.ToString("d MMMM yyyy") }.OfType<string>()))}</p>\n");
             if (r.AppendixNote is not null) html.Append($"<p>{E(r.AppendixNote)}</p>\n");
-            html.Append($"<table>\n<thead><tr>{string.Concat(BoardReport.Columns.Select(c => "<th>" + E(c) + "</th>"))}</tr></thead>\n<tbody>\n");
-            foreach (var row in appendix.Cells())
-                html.Append("<tr>").Append(string.Concat(row.Select((cell, i) => i == row.Length - 1 ? $"<td class=\"{E(cell)}\">{E(cell)}</td>" : $"<td>{E(cell)}</td>"))).Append("</tr>\n");
-            html.Append("</tbody>\n</table>\n<p>Key: colour code in terms of level of delivery: <b>Red</b> – not progressing; <b>Amber</b> – on track but further work required; <b>Green</b> – will complete as per timescale; <b>Blue</b> – completed.</p>\n</section>\n");
+            html.Append($"<table>\n<thead><tr>{string.Concat(appendix.Columns.Select(c => "<th>" + E(c) + "</th>"))}</tr></thead>\n<tbody>\n");
+            var rag = appendix.Layout == AppendixLayout.InspectionImprovementPlan ? appendix.Columns.Count - 1 : -1;
+            foreach (var row in appendix.Rows)
+                html.Append("<tr>").Append(string.Concat(row.Select((cell, i) => i == rag && cell is not null ? $"<td class=\"{E(cell)}\">{E(cell)}</td>" : $"<td>{E(cell)}</td>"))).Append("</tr>\n");
+            html.Append("</tbody>\n</table>\n");
+            if (appendix.Key is not null) html.Append($"<p>{E(appendix.Key)}</p>\n");
+            html.Append("</section>\n");
         }
         html.Append("</body>\n</html>\n");
         return html.ToString();

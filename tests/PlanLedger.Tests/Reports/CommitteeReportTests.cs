@@ -47,10 +47,13 @@ public sealed class CommitteeReportTests(LedgerHost host) : LedgerTest(host)
         paper["report"]!["recommendations"]!.AsArray().Single().Text().ShouldStartWith("Note the progress");
         paper["effectiveOn"].Text().ShouldBe("2020-11-30");
         paper["recordedAt"].Text().ShouldBe("2021-05-01T09:00:00+00:00");
-        var row = paper["appendices"]!.AsArray().Single()!["rows"]!.AsArray().Single()!;
-        row["status"].Text().ShouldBe("GREEN", "Blue took effect on 31 March 2021, after the meeting");
-        row["updatePeriod"].Text().ShouldBe("November 2020");
-        row["timescale"].Text().ShouldBe("31 March 2021");
+        var appendix = paper["appendices"]!.AsArray().Single()!;
+        appendix["columns"]!.AsArray().Select(c => c.Text()).ShouldBe(["Inspection Priority", "Action", "Measure / Impact", "Responsibility",
+            "November 2020 Update", "Next Steps", "Timescale", "Nov Overall RAG"]);
+        var row = appendix["rows"]!.AsArray().Single()!.AsArray();
+        row[7].Text().ShouldBe("GREEN", "Blue took effect on 31 March 2021, after the meeting");
+        row[4].Text().ShouldBe("The framework has been superseded by the Workforce Matching Unit.");
+        row[6].Text().ShouldBe("31 March 2021");
     }
 
     [Fact]
@@ -105,7 +108,7 @@ public sealed class CommitteeReportTests(LedgerHost host) : LedgerTest(host)
         lines[0].ShouldBe("Covering report,");
         lines.ShouldContain("Report number,G/20/132");
         lines.ShouldContain("Effective on,2020-11-30");
-        lines.ShouldContain("Priority,Action,Measure / Impact,Responsibility,Update,Next Steps,Timescale,Status");
+        lines.ShouldContain("Inspection Priority,Action,Measure / Impact,Responsibility,November 2020 Update,Next Steps,Timescale,Nov Overall RAG");
         lines.ShouldContain(l => l.EndsWith(",31 March 2021,GREEN"));
     }
 

@@ -20,7 +20,7 @@ public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
     private const string PkInspection = "joint-inspection-improvement-plan";
     private const string PkStrategic = "strategic-commissioning-plan-2016-2019";
 
-    private static readonly string SeedsDirectory = FindSeeds();
+    private static readonly string SeedsDirectory = Seeds.SeedsDirectory.Find();
 
     [Fact]
     public async Task the_seed_documents_load_through_the_api_and_a_second_load_appends_nothing()
@@ -364,14 +364,4 @@ public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
     private static List<JsonElement> PlanFiles() =>
         Directory.GetFiles(Path.Combine(SeedsDirectory, "plans"), "*.json").Order(StringComparer.Ordinal)
             .Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement).ToList();
-
-    private static string FindSeeds()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "seeds");
-            if (File.Exists(Path.Combine(candidate, "partnerships.json"))) return candidate;
-        }
-        throw new DirectoryNotFoundException($"No seeds/ directory above {AppContext.BaseDirectory}");
-    }
 }
