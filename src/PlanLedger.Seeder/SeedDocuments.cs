@@ -16,7 +16,8 @@ public sealed record PlanFile(
     IReadOnlyList<SelfAssessmentSeed> SelfAssessments,
     IReadOnlyList<RatingRevisionSeed> RatingRevisions,
     IReadOnlyList<HeadingStatusSeed>? HeadingStatuses = null,
-    IReadOnlyList<DelaySeed>? Delays = null);
+    IReadOnlyList<DelaySeed>? Delays = null,
+    IReadOnlyList<CompletionSeed>? Completions = null);
 
 public sealed record PlanSeed(
     string Reference,
@@ -26,7 +27,8 @@ public sealed record PlanSeed(
     string Status,
     string? ApprovingBody,
     DateOnly? ApprovedOn,
-    DateOnly RegisteredOn);
+    DateOnly RegisteredOn,
+    string? Note = null);
 
 public sealed record HeadingSeed(string Reference, string Kind, string Title, string? Proposal);
 
@@ -46,7 +48,8 @@ public sealed record ActionSeed(
     IReadOnlyList<int> PriorityThemes,
     IReadOnlyList<int> NationalOutcomes,
     IReadOnlyList<MilestoneSeed> Milestones,
-    DateOnly AddedOn);
+    DateOnly AddedOn,
+    string? Note = null);
 
 public sealed record ProgressUpdateSeed(string Action, string Period, DateOnly EffectiveOn, string Narrative, string? NextSteps, string? Status);
 
@@ -56,7 +59,8 @@ public sealed record SelfAssessmentSeed(
     string? Evidence,
     string? ProposedImprovementActions,
     DateOnly AssessedOn,
-    string? AssessedBy);
+    string? AssessedBy,
+    string? Note = null);
 
 /// <summary>A heading's own RAG as the document gives it (e.g. P&amp;K's "Nov Overall RAG", once per priority).</summary>
 public sealed record HeadingStatusSeed(string Heading, string Status, string? Period, DateOnly EffectiveOn, string? Reason);
@@ -64,7 +68,10 @@ public sealed record HeadingStatusSeed(string Heading, string Status, string? Pe
 /// <summary>A delay the document reports, with its words as the reason and a new timescale only where it gives one.</summary>
 public sealed record DelaySeed(string Action, string Reason, string? NewTimescale, DateOnly EffectiveOn);
 
-public sealed record RatingRevisionSeed(string Proposal, string From, string To, string Reason, DateOnly RevisedOn);
+public sealed record RatingRevisionSeed(string Proposal, string From, string To, string Reason, DateOnly RevisedOn, string? Note = null);
+
+/// <summary>An action the document shows as done (e.g. a progress measure reading "Complete."), with the reading that says so.</summary>
+public sealed record CompletionSeed(string Action, string? Reason, DateOnly EffectiveOn, string? Note = null);
 
 /// <summary>A covering report of seeds/reports.json: the partnership that presented it and the report as the API records it.</summary>
 public sealed record ReportSeed(string Partnership, PlanLedger.Reports.CoveringReport Report, DateOnly? EffectiveOn);

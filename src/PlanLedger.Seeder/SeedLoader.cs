@@ -22,6 +22,7 @@ namespace PlanLedger.Seeder;
 /// <param name="Actions">Actions added.</param>
 /// <param name="Milestones">Milestones added.</param>
 /// <param name="Delays">Delays recorded (with or without a new date).</param>
+/// <param name="Completions">Actions completed as the documents show them.</param>
 /// <param name="ProgressUpdates">Progress updates posted (as return items).</param>
 /// <param name="Returns">Returns posted (one per plan, period and reporting date).</param>
 /// <param name="Ratings">Self-assessment ratings recorded.</param>
@@ -40,6 +41,7 @@ public sealed record SeedSummary(
     int Actions,
     int Milestones,
     int Delays,
+    int Completions,
     int ProgressUpdates,
     int Returns,
     int Ratings,
@@ -58,6 +60,7 @@ public sealed record SeedSummary(
         $"actions           {Actions}",
         $"milestones        {Milestones}",
         $"delays            {Delays}",
+        $"completions       {Completions}",
         $"progress updates  {ProgressUpdates} (in {Returns} return{(Returns == 1 ? "" : "s")})",
         $"ratings           {Ratings}",
         $"revisions         {Revisions}",
@@ -118,7 +121,7 @@ public static class SeedLoader
             run.Reports++;
         }
 
-        return new SeedSummary(run.Partnerships, run.Plans, run.Reports, run.Headings, run.HeadingStatuses, run.Actions, run.Milestones, run.Delays, run.ProgressUpdates,
+        return new SeedSummary(run.Partnerships, run.Plans, run.Reports, run.Headings, run.HeadingStatuses, run.Actions, run.Milestones, run.Delays, run.Completions, run.ProgressUpdates,
             run.Returns, run.Ratings, run.Revisions, run.Requests, run.Replayed, run.Unchanged, run.EventsAppended, clock.Elapsed);
     }
 
@@ -134,7 +137,7 @@ public static class SeedLoader
             throw new InvalidDataException($"Plan '{plan.Reference}' of {p} has status {plan.Status} but approvedOn {plan.ApprovedOn?.ToString() ?? "null"}.");
         await run.Post(WriterRole, p, $"/partnerships/{E(p)}/plans", $"{keyBase}/plan",
             new RegisterPlan(plan.Reference, Parse<PlanKind>(plan.Kind), plan.Title, plan.VersionLabel, plan.ApprovingBody, plan.ApprovedOn,
-                EffectiveOn: plan.RegisteredOn));
+                EffectiveOn: plan.RegisteredOn), plan.Note);
         run.Plans++;
 
         foreach (var h in file.Headings)
@@ -151,7 +154,7 @@ public static class SeedLoader
                 new AddAction(a.Reference, a.Heading, a.Description, a.Comment, a.Measures,
                     a.Leads.Select(l => new Lead(l.Name, l.Role, l.Organisation)).ToList(),
                     a.Timescale is null ? null : new TimescaleInput(a.Timescale),
-                    Status: null, a.CrossReferences, a.PriorityThemes, a.NationalOutcomes, EffectiveOn: a.AddedOn));
+                    Status: null, a.CrossReferences, a.PriorityThemes, a.NationalOutcomes, EffectiveOn: a.AddedOn), a.Note);
             run.Actions++;
 
             for (var i = 0; i < a.Milestones.Count; i++)
@@ -189,10 +192,17 @@ public static class SeedLoader
             run.Delays++;
         }
 
+        foreach (var c in file.Completions ?? [])
+        {
+            await run.Post(WriterRole, p, $"{planPath}/actions/{E(c.Action)}/completion", $"{keyBase}/action/{c.Action}/completion",
+                new CompleteAction(c.Reason, c.EffectiveOn), c.Note);
+            run.Completions++;
+        }
+
         foreach (var s in file.SelfAssessments)
         {
             await run.Post(WriterRole, p, $"/partnerships/{E(p)}/self-assessments/{E(s.Proposal)}", $"seed/{p}/self-assessment/{s.Proposal}",
-                new RecordRating(RatingOf(s.Rating), s.Evidence, s.ProposedImprovementActions, s.AssessedBy, plan.Reference, s.AssessedOn));
+                new RecordRating(RatingOf(s.Rating), s.Evidence, s.ProposedImprovementActions, s.AssessedBy, plan.Reference, s.AssessedOn), s.Note);
             run.Ratings++;
         }
 
@@ -200,7 +210,7 @@ public static class SeedLoader
         {
             await run.Post(WriterRole, p, $"/partnerships/{E(p)}/self-assessments/{E(r.Proposal)}/revisions",
                 $"seed/{p}/self-assessment/{r.Proposal}/revision/{r.RevisedOn:yyyy-MM-dd}",
-                new ReviseRating(RatingOf(r.To), r.Reason, EffectiveOn: r.RevisedOn));
+                new ReviseRating(RatingOf(r.To), r.Reason, EffectiveOn: r.RevisedOn), r.Note);
             run.Revisions++;
         }
     }
@@ -228,10 +238,11 @@ public static class SeedLoader
         private const int Attempts = 6;
         private readonly Dictionary<(string, string?), string> _tokens = new();
 
-        public int Partnerships, Plans, Reports, Headings, HeadingStatuses, Delays, Actions, Milestones, ProgressUpdates, Returns, Ratings, Revisions;
+        public int Partnerships, Plans, Reports, Headings, HeadingStatuses, Delays, Completions, Actions, Milestones, ProgressUpdates, Returns, Ratings, Revisions;
         public int Requests, Replayed, Unchanged, EventsAppended;
 
-        public async Task Post(string role, string? partnership, string path, string idempotencyKey, object command)
+        /// <param name="note">A reading the document does not state in its words, recorded on the events (Ledger-Note).</param>
+        public async Task Post(string role, string? partnership, string path, string idempotencyKey, object command, string? note = null)
         {
             if (!_tokens.TryGetValue((role, partnership), out var token))
                 _tokens[(role, partnership)] = token = tokenFor(role, partnership);
@@ -246,6 +257,7 @@ public static class SeedLoader
                 };
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 request.Headers.Add(IdempotencyConfiguration.Header, idempotencyKey);
+                if (note is not null) request.Headers.Add(Provenance.NoteHeader, Uri.EscapeDataString(note));
                 using var response = await client.SendAsync(request, ct);
                 var text = await response.Content.ReadAsStringAsync(ct);
 

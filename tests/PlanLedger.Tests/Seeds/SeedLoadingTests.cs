@@ -47,11 +47,12 @@ public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
         first.HeadingStatuses.ShouldBe(headingStatuses);
         first.HeadingStatuses.ShouldBe(9, "P&K's Nov Overall RAG, once per inspection priority");
         first.Actions.ShouldBe(Sum("actions"));
-        first.Actions.ShouldBe(104);
+        first.Actions.ShouldBe(170, "104 plan actions and Dundee's 66 proposed improvement actions");
         first.Milestones.ShouldBe(milestones);
         first.Milestones.ShouldBe(92);
         first.Delays.ShouldBe(delays);
         first.Delays.ShouldBe(4, "P&K's November 2020 delays, none with a new date");
+        first.Completions.ShouldBe(1, "Angus 4(v)(a) reads 'Complete.'");
         first.ProgressUpdates.ShouldBe(Sum("progressUpdates"));
         first.ProgressUpdates.ShouldBe(22);
         first.Returns.ShouldBe(1, "the Perth & Kinross November 2020 update is one return");
@@ -62,10 +63,10 @@ public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
 
         // One event per onboarding, plan, heading, action, milestone, progress update, rating and revision, plus a
         // status change for every update that carries a RAG (actions are added without one).
-        var expectedEvents = first.Partnerships + first.Plans + first.Reports + first.Headings + first.HeadingStatuses + first.Actions + first.Milestones + first.Delays
+        var expectedEvents = first.Partnerships + first.Plans + first.Reports + first.Headings + first.HeadingStatuses + first.Actions + first.Milestones + first.Delays + first.Completions
                              + first.ProgressUpdates + updatesWithStatus + first.Ratings + first.Revisions;
         first.EventsAppended.ShouldBe(expectedEvents);
-        first.EventsAppended.ShouldBe(393);
+        first.EventsAppended.ShouldBe(460);
         first.Replayed.ShouldBe(0);
         (await Host.EventCountAsync()).ShouldBe(eventsBefore + first.EventsAppended);
 
@@ -79,6 +80,7 @@ public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
         await TheNovemberRagIsAHeadingStatusChangeOnTheReportingDate();
         await TheCovidDelaysAreInTheNationalSlippage();
         await TheCoveringReportsReproduceTheirPapers();
+        await ReadingsAreMarkedAsReadings();
 
         // Again: every write, onboarding included, is a replay of its Idempotency-Key.
         var eventsAfterFirst = await Host.EventCountAsync();
@@ -107,6 +109,7 @@ public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
             var plan = file.GetProperty("plan").GetProperty("reference").GetString()!;
             var statuses = file.GetProperty("progressUpdates").EnumerateArray()
                 .ToDictionary(u => u.GetProperty("action").GetString()!, u => u.GetProperty("status").GetString());
+            var completed = file.TryGetProperty("completions", out var c) ? c.EnumerateArray().Select(x => x.GetProperty("action").GetString()!).ToHashSet() : [];
             using var reader = Reader(partnership);
             foreach (var seed in file.GetProperty("actions").EnumerateArray())
             {
@@ -126,7 +129,7 @@ public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
                 Ints(action["nationalOutcomes"]).ShouldBe(seed.GetProperty("nationalOutcomes").EnumerateArray().Select(x => x.GetInt32()).Distinct().Order(), what);
                 action["milestones"]!.AsArray().Select(m => (m!["description"]!.GetValue<string>(), m["dueText"]?.GetValue<string>(), m["done"]!.GetValue<bool>()))
                     .ShouldBe(seed.GetProperty("milestones").EnumerateArray().Select(m => (m.GetProperty("description").GetString()!, Text(m, "dueText"), m.GetProperty("done").GetBoolean())), what);
-                S(action["status"]).ShouldBe(statuses.GetValueOrDefault(reference), what);
+                S(action["status"]).ShouldBe(completed.Contains(reference) ? "Blue" : statuses.GetValueOrDefault(reference), what);
                 action["effectiveOn"]!.GetValue<string>().ShouldBe(statuses.ContainsKey(reference) ? "2020-11-30" : seed.GetProperty("addedOn").GetString(), what);
             }
         }
@@ -328,6 +331,11 @@ public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
         using var national = Host.ClientFor(Roles.National);
         var slippage = await national.GetJson("/national/slippage?partnership=perth-kinross");
         slippage["actions"]!.AsArray().Select(a => a!["action"]!.GetValue<string>()).ShouldBe(["6.1", "6.2", "7.1", "9.1"]);
+        var delivery = await national.GetJson("/national/delivery");
+        delivery["partnerships"]!.AsArray().Single(p => p!["partnership"]!.GetValue<string>() == "dundee")!["figures"]!["actions"]!.GetValue<int>()
+            .ShouldBe(66, "Dundee's proposed improvement actions are its actions");
+        var headings = delivery["partnerships"]!.AsArray().Single(p => p!["partnership"]!.GetValue<string>() == "perth-kinross")!["headingStatuses"]!;
+        (headings["green"]!.GetValue<int>(), headings["amber"]!.GetValue<int>()).ShouldBe((2, 7));
         var summary = await reader.GetJson($"/partnerships/perth-kinross/plans/{PkInspection}/summary");
         (summary["counts"]!["slipped"]!.GetValue<int>(), summary["counts"]!["delayed"]!.GetValue<int>()).ShouldBe((0, 4));
     }
@@ -348,6 +356,21 @@ public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
         (await orkney.GetJson("/partnerships/orkney/reports/ijb-2019-12-11-item-16"))["report"]!["committee"]!.GetValue<string>().ShouldBe("Orkney Integration Joint Board");
         using var angus = Reader("angus");
         (await angus.GetJson("/partnerships/angus/reports/draft-improvement-action-plan-2019"))["appendices"]!.AsArray().Single()!["rows"]!.AsArray().Count.ShouldBe(57);
+    }
+
+    private async Task ReadingsAreMarkedAsReadings()
+    {
+        using var angus = Reader("angus");
+        var complete = await angus.GetJson(ActionPath("angus", "msg-improvement-action-plan-2019", "4(v)(a)"));
+        (complete["status"]!.GetValue<string>(), complete["closure"]!.GetValue<string>()).ShouldBe(("Blue", "Completed"));
+        var history = (await angus.GetJson(ActionPath("angus", "msg-improvement-action-plan-2019", "1(ii)(d)") + "/history"))["entries"]!.AsArray();
+        history[0]!["note"]!.GetValue<string>().ShouldContain("the reference 1(ii)(d) is a reading");
+
+        using var orkney = Reader("orkney");
+        var revision = (await orkney.GetJson("/partnerships/orkney/self-assessments/4.4/history"))["entries"]!.AsArray().Last()!;
+        revision["note"]!.GetValue<string>().ShouldStartWith("A reading: the comment names no new rating");
+        var notRead = (await orkney.GetJson("/partnerships/orkney/self-assessments/2.6/history"))["entries"]!.AsArray().Last()!;
+        notRead["note"].ShouldBeNull("2.6's comment says its new level in words");
     }
 
     private static int Count(JsonArray ratings, string rating) => ratings.Count(r => r!["rating"]!.GetValue<string>() == rating);
