@@ -49,7 +49,8 @@ public sealed record ActionSeed(
     IReadOnlyList<int> NationalOutcomes,
     IReadOnlyList<MilestoneSeed> Milestones,
     DateOnly AddedOn,
-    string? Note = null);
+    string? Note = null,
+    string? ProgressReportDue = null);
 
 public sealed record ProgressUpdateSeed(string Action, string Period, DateOnly EffectiveOn, string Narrative, string? NextSteps, string? Status);
 

@@ -154,7 +154,8 @@ public static class SeedLoader
                 new AddAction(a.Reference, a.Heading, a.Description, a.Comment, a.Measures,
                     a.Leads.Select(l => new Lead(l.Name, l.Role, l.Organisation)).ToList(),
                     a.Timescale is null ? null : new TimescaleInput(a.Timescale),
-                    Status: null, a.CrossReferences, a.PriorityThemes, a.NationalOutcomes, EffectiveOn: a.AddedOn), a.Note);
+                    Status: null, a.CrossReferences, a.PriorityThemes, a.NationalOutcomes, EffectiveOn: a.AddedOn,
+                    ProgressReportDue: a.ProgressReportDue), a.Note);
             run.Actions++;
 
             for (var i = 0; i < a.Milestones.Count; i++)

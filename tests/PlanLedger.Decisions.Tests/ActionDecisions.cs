@@ -185,4 +185,14 @@ public sealed class ActionDecisions
                 new ActionDelayed("Delayed due to COVID 19", "30 June 2020", new DateOnly(2020, 6, 30), By),
                 new TimescaleSlipped(January2020, june, 151, "Delayed due to COVID 19", By));
     }
+
+    [Fact]
+    public void the_progress_report_to_the_board_is_a_detail_of_its_own_not_a_milestone()
+    {
+        var withReport = Given<ActionRecord>(Key, Added() with { Details = Added().Details with { ProgressReportDue = "Aug 16" } });
+        (withReport.ProgressReportDue, withReport.Milestones.Count).ShouldBe(("Aug 16", 0));
+        withReport.When(new AmendDetails(ProgressReportDue: "Nov 16", Reason: "Moved to the November IJB"))
+            .ThenRecords(new ActionDetailsAmended(withReport.Details, withReport.Details with { ProgressReportDue = "Nov 16" }, "Moved to the November IJB", By));
+        withReport.When(new AmendDetails(ProgressReportDue: "Aug 16")).ThenNothing();
+    }
 }

@@ -3,13 +3,15 @@ using PlanLedger.Ledger;
 namespace PlanLedger.Actions;
 
 /// <summary>The details of an action a partnership can amend.</summary>
+/// <param name="ProgressReportDue">When progress is next reported to the board, as written (a strategic plan's "Progress report to IJB": "Aug 16").</param>
 public sealed record ActionDetails(
     string Heading,
     string Description,
     string? Comment,
     string? Measures,
     IReadOnlyList<int> PriorityThemes,
-    IReadOnlyList<int> NationalOutcomes);
+    IReadOnlyList<int> NationalOutcomes,
+    string? ProgressReportDue = null);
 
 public sealed record ActionAdded(
     string Plan,

@@ -35,6 +35,8 @@ public sealed record ActionRecord : IStreamState<ActionRecord>
     public IReadOnlyList<string> CrossReferences { get; init; } = [];
     public IReadOnlyList<int> PriorityThemes { get; init; } = [];
     public IReadOnlyList<int> NationalOutcomes { get; init; } = [];
+    /// <summary>When progress is next reported to the board, as written (e.g. "Aug 16").</summary>
+    public string? ProgressReportDue { get; init; }
     public IReadOnlyList<Milestone> Milestones { get; init; } = [];
     public LatestUpdate? LatestUpdate { get; init; }
     public DateOnly EffectiveOn { get; init; }
@@ -43,7 +45,7 @@ public sealed record ActionRecord : IStreamState<ActionRecord>
     public static string KeyFor(string plan, string reference) => $"action/{plan}/{reference}";
 
     [System.Text.Json.Serialization.JsonIgnore]
-    public ActionDetails Details => new(Heading, Description, Comment, Measures, PriorityThemes, NationalOutcomes);
+    public ActionDetails Details => new(Heading, Description, Comment, Measures, PriorityThemes, NationalOutcomes, ProgressReportDue);
 
     public bool IsOverdue(DateOnly today) =>
         Closure == ActionClosure.Open && Status != DeliveryStatus.Blue && Timescale?.Target is { } target && target < today;
@@ -76,6 +78,7 @@ public sealed record ActionRecord : IStreamState<ActionRecord>
                 Measures = added.Details.Measures,
                 PriorityThemes = added.Details.PriorityThemes,
                 NationalOutcomes = added.Details.NationalOutcomes,
+                ProgressReportDue = added.Details.ProgressReportDue,
                 Leads = added.Leads,
                 Timescale = added.Timescale,
                 OriginalTimescale = added.Timescale,
@@ -93,7 +96,7 @@ public sealed record ActionRecord : IStreamState<ActionRecord>
             ActionDetailsAmended e => state with
             {
                 Heading = e.To.Heading, Description = e.To.Description, Comment = e.To.Comment, Measures = e.To.Measures,
-                PriorityThemes = e.To.PriorityThemes, NationalOutcomes = e.To.NationalOutcomes
+                PriorityThemes = e.To.PriorityThemes, NationalOutcomes = e.To.NationalOutcomes, ProgressReportDue = e.To.ProgressReportDue
             },
             ActionLeadsChanged e => state with { Leads = e.To },
             ActionStatusChanged e => state with

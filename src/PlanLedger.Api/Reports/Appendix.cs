@@ -81,9 +81,9 @@ public sealed record Appendix(
                 actions.Select(a => new[]
                 {
                     a.Reference,
-                    a.Milestones.Count == 0 ? a.Description : $"{a.Description}\nKey milestones 16/17:\n{Lines(Tasks(a).Select(m => (m.Done ? "✓ " : "• ") + m.Description))}",
-                    Tasks(a).Any() ? Lines(Tasks(a).Select(m => m.DueText ?? "")) : a.Timescale?.Text,
-                    Lines(a.Milestones.Where(IsReportToIjb).Select(m => m.DueText ?? "")),
+                    a.Milestones.Count == 0 ? a.Description : $"{a.Description}\nKey milestones 16/17:\n{Lines(a.Milestones.Select(m => (m.Done ? "✓ " : "• ") + m.Description))}",
+                    a.Milestones.Count > 0 ? Lines(a.Milestones.Select(m => m.DueText ?? "")) : a.Timescale?.Text,
+                    a.ProgressReportDue,
                     string.Join("/", a.Leads.Select(l => l.ToString())),
                     string.Join(", ", a.PriorityThemes), string.Join(", ", a.NationalOutcomes)
                 }).ToList(),
@@ -154,10 +154,6 @@ public sealed record Appendix(
         Rating.Established => "Established",
         _ => "Exemplary"
     };
-
-    private static bool IsReportToIjb(Milestone m) => m.Description == "Progress report to IJB";
-
-    private static IEnumerable<Milestone> Tasks(ActionRecord a) => a.Milestones.Where(m => !IsReportToIjb(m));
 
     /// <summary>The action's own part of its reference: "1.1" under heading "1" is "1", "1(ii)(b)" under "1(ii)" is "(b)".</summary>
     private static string Own(ActionRecord a) =>
