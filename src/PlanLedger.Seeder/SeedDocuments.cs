@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PlanLedger.Plans;
 
 namespace PlanLedger.Seeder;
 
@@ -28,7 +29,8 @@ public sealed record PlanSeed(
     string? ApprovingBody,
     DateOnly? ApprovedOn,
     DateOnly RegisteredOn,
-    string? Note = null);
+    string? Note = null,
+    IReadOnlyList<PriorityTheme>? PriorityThemes = null);
 
 public sealed record HeadingSeed(string Reference, string Kind, string Title, string? Proposal);
 

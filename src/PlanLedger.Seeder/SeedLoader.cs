@@ -137,7 +137,7 @@ public static class SeedLoader
             throw new InvalidDataException($"Plan '{plan.Reference}' of {p} has status {plan.Status} but approvedOn {plan.ApprovedOn?.ToString() ?? "null"}.");
         await run.Post(WriterRole, p, $"/partnerships/{E(p)}/plans", $"{keyBase}/plan",
             new RegisterPlan(plan.Reference, Parse<PlanKind>(plan.Kind), plan.Title, plan.VersionLabel, plan.ApprovingBody, plan.ApprovedOn,
-                EffectiveOn: plan.RegisteredOn), plan.Note);
+                EffectiveOn: plan.RegisteredOn, PriorityThemes: plan.PriorityThemes), plan.Note);
         run.Plans++;
 
         foreach (var h in file.Headings)

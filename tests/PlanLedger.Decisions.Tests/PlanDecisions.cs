@@ -84,4 +84,16 @@ public sealed class PlanDecisions
         });
         plan.Version.ShouldBe(4);
     }
+
+    [Fact]
+    public void a_plan_names_its_priority_themes_when_registered()
+    {
+        PriorityTheme[] themes = [new(2, "Person centred health, care and support"), new(1, "Prevention and early intervention")];
+        var register = new RegisterPlan("scp", PlanKind.StrategicCommissioningPlan, "Strategic Commissioning Plan", PriorityThemes: themes);
+        var registered = new PlanRegistered("scp", PlanKind.StrategicCommissioningPlan, "Strategic Commissioning Plan", null, null, null, By,
+            [new(1, "Prevention and early intervention"), new(2, "Person centred health, care and support")]);
+        register.Decide(null, By).ThenRecords(registered);
+        Given<PlanRecord>("plan/scp", registered).PriorityThemes.Select(t => t.Name)
+            .ShouldBe(["Prevention and early intervention", "Person centred health, care and support"]);
+    }
 }

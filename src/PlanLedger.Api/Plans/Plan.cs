@@ -15,7 +15,11 @@ public sealed record PlanRegistered(
     string? VersionLabel,
     string? ApprovingBody,
     DateOnly? ApprovedOn,
-    Provenance Provenance) : ILedgerEvent;
+    Provenance Provenance,
+    IReadOnlyList<PriorityTheme>? PriorityThemes = null) : ILedgerEvent;
+
+/// <summary>A plan's own priority theme, by the number its actions are tagged with and its name (e.g. 1, "Prevention and early intervention").</summary>
+public sealed record PriorityTheme(int Number, string Name);
 
 public sealed record PlanApproved(string ApprovingBody, DateOnly ApprovedOn, string? VersionLabel, Provenance Provenance) : ILedgerEvent;
 
@@ -62,6 +66,8 @@ public sealed record PlanRecord : IStreamState<PlanRecord>
     public DateOnly? ApprovedOn { get; init; }
     public string? SupersededBy { get; init; }
     public IReadOnlyList<Heading> Headings { get; init; } = [];
+    /// <summary>The plan's priority themes with their names (actions' priorityThemes are their numbers).</summary>
+    public IReadOnlyList<PriorityTheme> PriorityThemes { get; init; } = [];
     public DateOnly EffectiveOn { get; init; }
     public DateTimeOffset RecordedAt { get; init; }
 
@@ -82,7 +88,7 @@ public sealed record PlanRecord : IStreamState<PlanRecord>
             return new PlanRecord
             {
                 Id = key, Reference = r.Reference, Kind = r.Kind, Title = r.Title, VersionLabel = r.VersionLabel,
-                ApprovingBody = r.ApprovingBody, ApprovedOn = r.ApprovedOn,
+                ApprovingBody = r.ApprovingBody, ApprovedOn = r.ApprovedOn, PriorityThemes = r.PriorityThemes ?? [],
                 Status = r.ApprovedOn is null ? PlanStatus.Draft : PlanStatus.Approved,
                 Version = 1, EffectiveOn = r.Provenance.EffectiveOn, RecordedAt = r.Provenance.RecordedAt
             };

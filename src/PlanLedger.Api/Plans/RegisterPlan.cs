@@ -17,7 +17,8 @@ public sealed record RegisterPlan(
     string? VersionLabel = null,
     string? ApprovingBody = null,
     DateOnly? ApprovedOn = null,
-    DateOnly? EffectiveOn = null) : IEffectiveChange
+    DateOnly? EffectiveOn = null,
+    IReadOnlyList<PriorityTheme>? PriorityThemes = null) : IEffectiveChange
 {
     public sealed class Validator : ChangeValidator<RegisterPlan>
     {
@@ -31,6 +32,13 @@ public sealed record RegisterPlan(
             RuleFor(c => c.ApprovingBody).NotEmpty().When(c => c.ApprovedOn is not null)
                 .WithMessage("'Approving Body' is required when 'Approved On' is given");
             RuleFor(c => c.ApprovedOn).Must(d => d is null || d.Value.Year is >= 2000 and <= 2100).WithMessage("'Approved On' must be between 2000 and 2100");
+            RuleFor(c => c.PriorityThemes).Must(t => t is null || (t.Count <= 5 && t.Select(x => x.Number).Distinct().Count() == t.Count))
+                .WithMessage("At most 5 priority themes, numbered once each");
+            RuleForEach(c => c.PriorityThemes).ChildRules(t =>
+            {
+                t.RuleFor(x => x.Number).InclusiveBetween(1, 5);
+                t.RuleFor(x => x.Name).NotEmpty().MaximumLength(Limits.Title);
+            });
         }
     }
 
@@ -38,7 +46,8 @@ public sealed record RegisterPlan(
     public Verdict Decide(PlanRecord? existing, Provenance provenance) =>
         existing is not null
             ? Problems.Of(409, "Plan exists", $"This partnership already has a plan '{Reference}'.", "reference")
-            : Verdict.Record(new PlanRegistered(Reference, Kind, Title, VersionLabel, ApprovingBody, ApprovedOn, provenance));
+            : Verdict.Record(new PlanRegistered(Reference, Kind, Title, VersionLabel, ApprovingBody, ApprovedOn, provenance,
+                PriorityThemes is { Count: > 0 } themes ? themes.OrderBy(t => t.Number).ToList() : null));
 }
 
 public static class RegisterPlanEndpoint

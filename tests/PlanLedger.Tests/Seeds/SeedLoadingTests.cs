@@ -293,6 +293,13 @@ public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
         total.ShouldBe(65, "'Progress report to IJB' is its own column, not a milestone");
         done.ShouldBe(8);
 
+        var themes = (await reader.GetJson($"/partnerships/perth-kinross/plans/{PkStrategic}"))["priorityThemes"]!.AsArray();
+        themes.Select(t => t!["name"]!.GetValue<string>()).ShouldBe(["Prevention and early intervention", "Person centred health, care and support",
+            "Work together with communities", "Inequality, unequal health outcomes and healthy living", "Making the best use of available facilities, people and resource"]);
+        using var anyone = Host.ClientFor(Roles.National);
+        var outcomes = (await anyone.GetJson("/frameworks/national-outcomes"))["outcomes"]!.AsArray();
+        outcomes.Count.ShouldBe(9);
+        outcomes[4]!["name"]!.GetValue<string>().ShouldBe("Health and social care services contribute to reducing health inequalities.");
         (await reader.GetJson(ActionPath("perth-kinross", PkStrategic, "1")))["progressReportDue"]!.GetValue<string>().ShouldBe("Aug 16");
         var primaryCare = await reader.GetJson(ActionPath("perth-kinross", PkStrategic, "2"));
         var third = primaryCare["milestones"]!.AsArray()[2]!;
