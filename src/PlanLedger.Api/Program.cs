@@ -5,6 +5,7 @@ using PlanLedger.National;
 using PlanLedger.Partnerships;
 using PlanLedger.Plans;
 using PlanLedger.Reports;
+using PlanLedger.Returns;
 using PlanLedger.Security;
 using PlanLedger.SelfAssessments;
 
@@ -39,7 +40,8 @@ namespace PlanLedger
             new SelfAssessmentsModule(),
             new AuditModule(),
             new NationalModule(),
-            new ReportsModule()
+            new ReportsModule(),
+            new ReturnsModule()
         ];
     }
 }

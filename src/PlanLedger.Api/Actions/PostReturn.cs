@@ -197,27 +197,30 @@ public static class PostReturnEndpoint
     [ProducesResponseType<ReturnRefused>(412, "application/problem+json")]
     [ProducesResponseType<ReturnRefused>(422, "application/problem+json")]
     public static Task<IResult> Post(PostReturn command, string partnershipId, string plan, LedgerWrites writes) =>
-        writes.Run<PostReturn, ReturnResult>(command, async write =>
+        writes.Run<PostReturn, ReturnResult>(command, write => Record(command, plan, write));
+
+    /// <summary>A return's write inside the pipeline: its pure decision, then its streams staged with the versions read.</summary>
+    public static async Task<Outcome<ReturnResult>> Record(PostReturn command, string plan, WriteContext write)
+    {
+        if (write.Preconditions.Refuse("a return changes many actions: give each item's expectedVersion instead.") is { } unsupported)
+            return unsupported;
+
+        // One query loads every action the return names; each is appended with the version it was read at,
+        // so a concurrent change to any of them fails the whole return.
+        var planRecord = await write.Session.LoadAsync<PlanRecord>(PlanRecord.KeyFor(plan), write.Cancellation);
+        var keys = command.Items.Select(i => ActionRecord.KeyFor(plan, i.Action)).Distinct().ToArray();
+        var actions = await write.Session.LoadManyAsync<ActionRecord>(write.Cancellation, keys);
+        var decision = ReturnDecision.Of(command, plan, planRecord, actions.ToDictionary(a => a.Reference), write.ProvenanceFor);
+        if (decision.Refusal is { } refusal) return refusal;
+
+        foreach (var (key, stream) in decision.Streams.Where(s => s.Value.Events.Count > 0))
         {
-            if (write.Preconditions.Refuse("a return changes many actions: give each item's expectedVersion instead.") is { } unsupported)
-                return unsupported;
-
-            // One query loads every action the return names; each is appended with the version it was read at,
-            // so a concurrent change to any of them fails the whole return.
-            var planRecord = await write.Session.LoadAsync<PlanRecord>(PlanRecord.KeyFor(plan), write.Cancellation);
-            var keys = command.Items.Select(i => ActionRecord.KeyFor(plan, i.Action)).Distinct().ToArray();
-            var actions = await write.Session.LoadManyAsync<ActionRecord>(write.Cancellation, keys);
-            var decision = ReturnDecision.Of(command, plan, planRecord, actions.ToDictionary(a => a.Reference), write.ProvenanceFor);
-            if (decision.Refusal is { } refusal) return refusal;
-
-            foreach (var (key, stream) in decision.Streams.Where(s => s.Value.Events.Count > 0))
-            {
-                var events = stream.Events.Cast<object>().ToArray();
-                if (stream.ReadAt is { } readAt) write.Session.Events.Append(key, readAt + events.Length, events);
-                else write.Session.Events.StartStream<ActionRecord>(key, events);
-            }
-            return decision.EventsAppended == 0
-                ? new Outcome<ReturnResult>.Unchanged(decision.Result, null)
-                : new Outcome<ReturnResult>.Appended(decision.Result, decision.EventsAppended, null);
-        });
+            var events = stream.Events.Cast<object>().ToArray();
+            if (stream.ReadAt is { } readAt) write.Session.Events.Append(key, readAt + events.Length, events);
+            else write.Session.Events.StartStream<ActionRecord>(key, events);
+        }
+        return decision.EventsAppended == 0
+            ? new Outcome<ReturnResult>.Unchanged(decision.Result, null)
+            : new Outcome<ReturnResult>.Appended(decision.Result, decision.EventsAppended, null);
+    }
 }
