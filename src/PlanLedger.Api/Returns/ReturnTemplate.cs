@@ -31,23 +31,29 @@ public static class ReturnTemplate
 public static class ReturnTemplateEndpoint
 {
     /// <summary>
-    /// A plan's return template as CSV: Reference, Heading, Action (which action a row is: send them back unchanged),
-    /// Status, Update, Next Steps, Timescale (what a return changes). Edit it and upload it to
-    /// POST …/returns/csv (dryRun=true first).
+    /// A plan's return template as CSV (or format=xlsx, a workbook with the same columns): Reference, Heading, Action
+    /// (which action a row is: send them back unchanged), Status, Update, Next Steps, Timescale (what a return changes).
+    /// Edit it and upload it to POST …/returns/csv (dryRun=true first).
     /// </summary>
+    /// <param name="format">csv (default) or xlsx.</param>
     [WolverineGet("/partnerships/{partnershipId}/plans/{plan}/return-template", Name = "GetReturnTemplate")]
     [Tags("Returns")]
-    [ProducesResponseType<string>(200, "text/csv")]
+    [ProducesResponseType<string>(200, "text/csv", Xlsx.ContentType)]
+    [ProducesResponseType<ProblemDetails>(400)]
     [ProducesResponseType<ProblemDetails>(404)]
-    public static async Task<IResult> Get(string partnershipId, string plan, IDocumentStore store, TimeProvider clock, HttpContext http)
+    public static async Task<IResult> Get(string partnershipId, string plan, string? format, IDocumentStore store, TimeProvider clock, HttpContext http)
     {
+        var kind = format?.ToLowerInvariant() ?? "csv";
+        if (kind is not ("csv" or "xlsx")) return QueryProblem.For("format", "must be csv or xlsx.");
         await using var session = store.QuerySession(http.Partnership());
         if (await TimeTravel.PlanViewAsync(session, plan, PointInTime.Now, clock, http.RequestAborted) is not { } view)
             return Infrastructure.Problems.NotFound($"Plan '{plan}'");
         http.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment")
         {
-            FileNameStar = $"{http.Partnership()}-{plan}-return.csv"
+            FileNameStar = $"{http.Partnership()}-{plan}-return.{kind}"
         }.ToString();
-        return Results.Text(Csv.Write(ReturnTemplate.Of(view)), Csv.ContentType);
+        return kind == "csv"
+            ? Results.Text(Csv.Write(ReturnTemplate.Of(view)), Csv.ContentType)
+            : Results.Bytes(Xlsx.Write(ReturnTemplate.Of(view)), Xlsx.ContentType);
     }
 }

@@ -20,10 +20,11 @@ internal sealed class CsvUploadBody : IOperationFilter
         operation.RequestBody = new OpenApiRequestBody
         {
             Required = true,
-            Description = "The plan's return template (GET …/return-template), edited: RFC 4180 CSV with the header row.",
+            Description = "The plan's return template (GET …/return-template), edited: RFC 4180 CSV with the header row, or the .xlsx workbook.",
             Content = new Dictionary<string, IOpenApiMediaType>
             {
-                ["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } }
+                ["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                [Xlsx.ContentType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } }
             }
         };
     }

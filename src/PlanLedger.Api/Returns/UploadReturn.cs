@@ -130,7 +130,7 @@ public static class ReturnFile
 public static class UploadReturnEndpoint
 {
     /// <summary>
-    /// A return uploaded as the plan's return template (text/csv, as GET …/return-template gives it, edited). With
+    /// A return uploaded as the plan's return template (text/csv or an .xlsx workbook, as GET …/return-template gives it, edited). With
     /// dryRun=true it answers, row by row, what would change (before → after) and every problem by row and column, and
     /// records nothing. Otherwise it records exactly that as one all-or-nothing return (Idempotency-Key: a retry of
     /// the same file is answered as the first); a file with any problem is refused (422) naming each row and column.
@@ -148,15 +148,31 @@ public static class UploadReturnEndpoint
     public static async Task<IResult> Post(string partnershipId, string plan, string? period, DateOnly? effectiveOn, bool? dryRun,
         HttpRequest request, IDocumentStore store, TimeProvider clock, LedgerWrites writes)
     {
-        if (request.ContentType?.Split(';')[0].Trim().ToLowerInvariant() != "text/csv")
-            return Problems.Result(415, "Unsupported media type", "Upload the return template as text/csv.", "Content-Type");
+        var media = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        if (media is not ("text/csv" or Xlsx.ContentType))
+            return Problems.Result(415, "Unsupported media type", $"Upload the return template as text/csv or {Xlsx.ContentType}.", "Content-Type");
         if (string.IsNullOrWhiteSpace(period) || period.Length > Limits.Name)
             return Problems.Result(400, "Invalid query", $"'period' is required: 1 to {Limits.Name} characters, e.g. November 2020.", "period");
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (effectiveOn is { } date && (date < new DateOnly(2000, 1, 1) || date > today.AddDays(1)))
             return Problems.Result(400, "Invalid query", "'effectiveOn' must be a date from 2000-01-01 up to today.", "effectiveOn");
         string file;
-        using (var body = new StreamReader(request.Body)) file = await body.ReadToEndAsync(request.HttpContext.RequestAborted);
+        if (media == Xlsx.ContentType)
+        {
+            using var bytes = new MemoryStream();
+            await request.Body.CopyToAsync(bytes, request.HttpContext.RequestAborted);
+            bytes.Position = 0;
+            try { file = Xlsx.ReadAsCsv(bytes); }
+            catch (Exception e) when (e is FormatException or InvalidDataException or DocumentFormat.OpenXml.Packaging.OpenXmlPackageException or System.IO.IOException)
+            {
+                return Problems.Result(400, "Malformed workbook", $"The upload is not a readable .xlsx workbook: {e.Message}", "file");
+            }
+        }
+        else
+        {
+            using var body = new StreamReader(request.Body);
+            file = await body.ReadToEndAsync(request.HttpContext.RequestAborted);
+        }
 
         if (dryRun == true)
         {

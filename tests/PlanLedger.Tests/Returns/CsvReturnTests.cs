@@ -91,4 +91,34 @@ public sealed class CsvReturnTests(LedgerHost host) : LedgerTest(host)
         var noPeriod = await writer.PostAsync($"{Plan}/returns/csv", new StringContent(Header + "\r\n", Encoding.UTF8, "text/csv"));
         (await noPeriod.Problem(400))["errors"]!["period"].ShouldNotBeNull();
     }
+
+    [Fact]
+    public async Task a_downloaded_workbook_edited_round_trips_through_dry_run_and_commit()
+    {
+        var writer = await Host.PlanWithActionAsync();
+        var download = await writer.GetAsync($"{Plan}/return-template?format=xlsx");
+        download.Content.Headers.ContentType!.MediaType.ShouldBe(PlanLedger.Returns.Xlsx.ContentType);
+        var sheet = PlanLedger.Returns.Xlsx.ReadAsCsv(await download.Content.ReadAsStreamAsync());
+        sheet.ShouldBe($"{Header}\r\n1.1,KF1,Review the workforce plan,AMBER,,,January 2020 IJB\r\n");
+
+        // As a spreadsheet user edits it: status and a new update in the row's cells.
+        var edited = PlanLedger.Returns.Xlsx.Write(new PlanLedger.National.CsvTable(Header.Split(','),
+            [["1.1", "KF1", "Review the workforce plan", "Red", "=Paused: no workforce lead", "", "January 2020 IJB"]]));
+        HttpRequestMessage Request(bool dryRun) => new(HttpMethod.Post, $"{Plan}/returns/csv?period=November%202020&effectiveOn=2020-11-30&dryRun={dryRun}")
+        {
+            Content = new ByteArrayContent(edited) { Headers = { ContentType = new(PlanLedger.Returns.Xlsx.ContentType) } }
+        };
+        var preview = await Json(await writer.SendAsync(Request(true)), HttpStatusCode.OK);
+        preview["changes"]!.AsArray().Single()!["changes"]!.AsArray().Select(c => c!["field"].Text()).ShouldBe(["status", "update"]);
+        var committed = await Json(await writer.SendAsync(Request(false)), HttpStatusCode.OK);
+        committed["eventsAppended"].Int().ShouldBe(2);
+        var action = await writer.GetJson($"{Plan}/actions/1.1");
+        (action["status"].Text(), action["latestUpdate"]!["narrative"].Text()).ShouldBe(("Red", "=Paused: no workforce lead"));
+
+        var broken = new HttpRequestMessage(HttpMethod.Post, $"{Plan}/returns/csv?period=November%202020")
+        {
+            Content = new ByteArrayContent("not a workbook"u8.ToArray()) { Headers = { ContentType = new(PlanLedger.Returns.Xlsx.ContentType) } }
+        };
+        (await (await writer.SendAsync(broken)).Problem(400))["errors"]!["file"].ShouldNotBeNull();
+    }
 }
