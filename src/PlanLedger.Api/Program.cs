@@ -4,6 +4,8 @@ using PlanLedger.Infrastructure;
 using PlanLedger.National;
 using PlanLedger.Partnerships;
 using PlanLedger.Plans;
+using PlanLedger.Reports;
+using PlanLedger.Returns;
 using PlanLedger.Security;
 using PlanLedger.SelfAssessments;
 using PlanLedger.Web;
@@ -42,7 +44,9 @@ namespace PlanLedger
             new ActionsModule(),
             new SelfAssessmentsModule(),
             new AuditModule(),
-            new NationalModule()
+            new NationalModule(),
+            new ReportsModule(),
+            new ReturnsModule()
         ];
     }
 }

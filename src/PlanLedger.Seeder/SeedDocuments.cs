@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PlanLedger.Plans;
 
 namespace PlanLedger.Seeder;
 
@@ -14,7 +15,10 @@ public sealed record PlanFile(
     IReadOnlyList<ActionSeed> Actions,
     IReadOnlyList<ProgressUpdateSeed> ProgressUpdates,
     IReadOnlyList<SelfAssessmentSeed> SelfAssessments,
-    IReadOnlyList<RatingRevisionSeed> RatingRevisions);
+    IReadOnlyList<RatingRevisionSeed> RatingRevisions,
+    IReadOnlyList<HeadingStatusSeed>? HeadingStatuses = null,
+    IReadOnlyList<DelaySeed>? Delays = null,
+    IReadOnlyList<CompletionSeed>? Completions = null);
 
 public sealed record PlanSeed(
     string Reference,
@@ -24,7 +28,9 @@ public sealed record PlanSeed(
     string Status,
     string? ApprovingBody,
     DateOnly? ApprovedOn,
-    DateOnly RegisteredOn);
+    DateOnly RegisteredOn,
+    string? Note = null,
+    IReadOnlyList<PriorityTheme>? PriorityThemes = null);
 
 public sealed record HeadingSeed(string Reference, string Kind, string Title, string? Proposal);
 
@@ -44,7 +50,9 @@ public sealed record ActionSeed(
     IReadOnlyList<int> PriorityThemes,
     IReadOnlyList<int> NationalOutcomes,
     IReadOnlyList<MilestoneSeed> Milestones,
-    DateOnly AddedOn);
+    DateOnly AddedOn,
+    string? Note = null,
+    string? ProgressReportDue = null);
 
 public sealed record ProgressUpdateSeed(string Action, string Period, DateOnly EffectiveOn, string Narrative, string? NextSteps, string? Status);
 
@@ -54,12 +62,27 @@ public sealed record SelfAssessmentSeed(
     string? Evidence,
     string? ProposedImprovementActions,
     DateOnly AssessedOn,
-    string? AssessedBy);
+    string? AssessedBy,
+    string? Note = null);
 
-public sealed record RatingRevisionSeed(string Proposal, string From, string To, string Reason, DateOnly RevisedOn);
+/// <summary>A heading's own RAG as the document gives it (e.g. P&amp;K's "Nov Overall RAG", once per priority).</summary>
+public sealed record HeadingStatusSeed(string Heading, string Status, string? Period, DateOnly EffectiveOn, string? Reason);
+
+/// <summary>A delay the document reports, with its words as the reason and a new timescale only where it gives one.</summary>
+public sealed record DelaySeed(string Action, string Reason, string? NewTimescale, DateOnly EffectiveOn);
+
+public sealed record RatingRevisionSeed(string Proposal, string From, string To, string Reason, DateOnly RevisedOn, string? Note = null);
+
+/// <summary>An action the document shows as done (e.g. a progress measure reading "Complete."), with the reading that says so.</summary>
+public sealed record CompletionSeed(string Action, string? Reason, DateOnly EffectiveOn, string? Note = null);
+
+/// <summary>A covering report of seeds/reports.json: the partnership that presented it and the report as the API records it.</summary>
+public sealed record ReportSeed(string Partnership, PlanLedger.Reports.CoveringReport Report, DateOnly? EffectiveOn);
+
+public sealed record ReportsFile(IReadOnlyList<ReportSeed> Reports);
 
 /// <summary>The seed documents as written in seeds/ (see seeds/README.md); the "readings" arrays are for people and are not loaded.</summary>
-public sealed record SeedSet(IReadOnlyList<PartnershipSeed> Partnerships, IReadOnlyList<PlanFile> Plans)
+public sealed record SeedSet(IReadOnlyList<PartnershipSeed> Partnerships, IReadOnlyList<PlanFile> Plans, IReadOnlyList<ReportSeed> Reports)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -77,7 +100,9 @@ public sealed record SeedSet(IReadOnlyList<PartnershipSeed> Partnerships, IReadO
             .ToList();
         foreach (var plan in plans.Where(p => partnerships.All(x => x.Id != p.Partnership)))
             throw new InvalidDataException($"Plan '{plan.Plan.Reference}' names partnership '{plan.Partnership}', which partnerships.json does not list.");
-        return new SeedSet(partnerships, plans);
+        var reportsFile = Path.Combine(seedsDirectory, "reports.json");
+        var reports = File.Exists(reportsFile) ? ReadFile<ReportsFile>(reportsFile).Reports : [];
+        return new SeedSet(partnerships, plans, reports);
     }
 
     private static T ReadFile<T>(string path)

@@ -8,6 +8,7 @@ using PlanLedger.Infrastructure;
 using PlanLedger.Ledger;
 using PlanLedger.Partnerships;
 using PlanLedger.Plans;
+using PlanLedger.Reports;
 using PlanLedger.SelfAssessments;
 
 namespace PlanLedger.Seeder;
@@ -15,9 +16,13 @@ namespace PlanLedger.Seeder;
 /// <summary>What a seed load posted, and how many events the ledger appended for it.</summary>
 /// <param name="Partnerships">Partnerships onboarded (or found already onboarded).</param>
 /// <param name="Plans">Plans registered.</param>
+/// <param name="Reports">Committee reports recorded (covering report and the plans they cover).</param>
 /// <param name="Headings">Headings added.</param>
+/// <param name="HeadingStatuses">Headings' own statuses posted.</param>
 /// <param name="Actions">Actions added.</param>
 /// <param name="Milestones">Milestones added.</param>
+/// <param name="Delays">Delays recorded (with or without a new date).</param>
+/// <param name="Completions">Actions completed as the documents show them.</param>
 /// <param name="ProgressUpdates">Progress updates posted (as return items).</param>
 /// <param name="Returns">Returns posted (one per plan, period and reporting date).</param>
 /// <param name="Ratings">Self-assessment ratings recorded.</param>
@@ -30,9 +35,13 @@ namespace PlanLedger.Seeder;
 public sealed record SeedSummary(
     int Partnerships,
     int Plans,
+    int Reports,
     int Headings,
+    int HeadingStatuses,
     int Actions,
     int Milestones,
+    int Delays,
+    int Completions,
     int ProgressUpdates,
     int Returns,
     int Ratings,
@@ -46,9 +55,12 @@ public sealed record SeedSummary(
     public override string ToString() => string.Join(Environment.NewLine,
         $"partnerships      {Partnerships}",
         $"plans             {Plans}",
-        $"headings          {Headings}",
+        $"committee reports {Reports}",
+        $"headings          {Headings} ({HeadingStatuses} heading statuses)",
         $"actions           {Actions}",
         $"milestones        {Milestones}",
+        $"delays            {Delays}",
+        $"completions       {Completions}",
         $"progress updates  {ProgressUpdates} (in {Returns} return{(Returns == 1 ? "" : "s")})",
         $"ratings           {Ratings}",
         $"revisions         {Revisions}",
@@ -101,7 +113,15 @@ public static class SeedLoader
         foreach (var file in seeds.Plans)
             await LoadPlan(run, file);
 
-        return new SeedSummary(run.Partnerships, run.Plans, run.Headings, run.Actions, run.Milestones, run.ProgressUpdates,
+        // Last: a report's appendix is what the ledger knew when the report was recorded.
+        foreach (var r in seeds.Reports)
+        {
+            await run.Post(WriterRole, r.Partnership, $"/partnerships/{E(r.Partnership)}/reports", $"seed/{r.Partnership}/report/{r.Report.Reference}",
+                new RecordCommitteeReport(r.Report, r.EffectiveOn));
+            run.Reports++;
+        }
+
+        return new SeedSummary(run.Partnerships, run.Plans, run.Reports, run.Headings, run.HeadingStatuses, run.Actions, run.Milestones, run.Delays, run.Completions, run.ProgressUpdates,
             run.Returns, run.Ratings, run.Revisions, run.Requests, run.Replayed, run.Unchanged, run.EventsAppended, clock.Elapsed);
     }
 
@@ -117,7 +137,7 @@ public static class SeedLoader
             throw new InvalidDataException($"Plan '{plan.Reference}' of {p} has status {plan.Status} but approvedOn {plan.ApprovedOn?.ToString() ?? "null"}.");
         await run.Post(WriterRole, p, $"/partnerships/{E(p)}/plans", $"{keyBase}/plan",
             new RegisterPlan(plan.Reference, Parse<PlanKind>(plan.Kind), plan.Title, plan.VersionLabel, plan.ApprovingBody, plan.ApprovedOn,
-                EffectiveOn: plan.RegisteredOn));
+                EffectiveOn: plan.RegisteredOn, PriorityThemes: plan.PriorityThemes), plan.Note);
         run.Plans++;
 
         foreach (var h in file.Headings)
@@ -134,7 +154,8 @@ public static class SeedLoader
                 new AddAction(a.Reference, a.Heading, a.Description, a.Comment, a.Measures,
                     a.Leads.Select(l => new Lead(l.Name, l.Role, l.Organisation)).ToList(),
                     a.Timescale is null ? null : new TimescaleInput(a.Timescale),
-                    Status: null, a.CrossReferences, a.PriorityThemes, a.NationalOutcomes, EffectiveOn: a.AddedOn));
+                    Status: null, a.CrossReferences, a.PriorityThemes, a.NationalOutcomes, EffectiveOn: a.AddedOn,
+                    ProgressReportDue: a.ProgressReportDue), a.Note);
             run.Actions++;
 
             for (var i = 0; i < a.Milestones.Count; i++)
@@ -158,10 +179,31 @@ public static class SeedLoader
             run.ProgressUpdates += items.Count;
         }
 
+        foreach (var h in file.HeadingStatuses ?? [])
+        {
+            await run.Post(WriterRole, p, $"{planPath}/headings/{E(h.Heading)}/status", $"{keyBase}/heading/{h.Heading}/status/{h.EffectiveOn:yyyy-MM-dd}",
+                new ChangeHeadingStatus(Parse<DeliveryStatus>(h.Status), h.Reason, h.Period, h.EffectiveOn));
+            run.HeadingStatuses++;
+        }
+
+        foreach (var d in file.Delays ?? [])
+        {
+            await run.Post(WriterRole, p, $"{planPath}/actions/{E(d.Action)}/delays", $"{keyBase}/action/{d.Action}/delay/{d.EffectiveOn:yyyy-MM-dd}",
+                new RecordDelay(d.Reason, d.NewTimescale is null ? null : new TimescaleInput(d.NewTimescale), d.EffectiveOn));
+            run.Delays++;
+        }
+
+        foreach (var c in file.Completions ?? [])
+        {
+            await run.Post(WriterRole, p, $"{planPath}/actions/{E(c.Action)}/completion", $"{keyBase}/action/{c.Action}/completion",
+                new CompleteAction(c.Reason, c.EffectiveOn), c.Note);
+            run.Completions++;
+        }
+
         foreach (var s in file.SelfAssessments)
         {
             await run.Post(WriterRole, p, $"/partnerships/{E(p)}/self-assessments/{E(s.Proposal)}", $"seed/{p}/self-assessment/{s.Proposal}",
-                new RecordRating(RatingOf(s.Rating), s.Evidence, s.ProposedImprovementActions, s.AssessedBy, plan.Reference, s.AssessedOn));
+                new RecordRating(RatingOf(s.Rating), s.Evidence, s.ProposedImprovementActions, s.AssessedBy, plan.Reference, s.AssessedOn), s.Note);
             run.Ratings++;
         }
 
@@ -169,7 +211,7 @@ public static class SeedLoader
         {
             await run.Post(WriterRole, p, $"/partnerships/{E(p)}/self-assessments/{E(r.Proposal)}/revisions",
                 $"seed/{p}/self-assessment/{r.Proposal}/revision/{r.RevisedOn:yyyy-MM-dd}",
-                new ReviseRating(RatingOf(r.To), r.Reason, EffectiveOn: r.RevisedOn));
+                new ReviseRating(RatingOf(r.To), r.Reason, EffectiveOn: r.RevisedOn), r.Note);
             run.Revisions++;
         }
     }
@@ -197,10 +239,11 @@ public static class SeedLoader
         private const int Attempts = 6;
         private readonly Dictionary<(string, string?), string> _tokens = new();
 
-        public int Partnerships, Plans, Headings, Actions, Milestones, ProgressUpdates, Returns, Ratings, Revisions;
+        public int Partnerships, Plans, Reports, Headings, HeadingStatuses, Delays, Completions, Actions, Milestones, ProgressUpdates, Returns, Ratings, Revisions;
         public int Requests, Replayed, Unchanged, EventsAppended;
 
-        public async Task Post(string role, string? partnership, string path, string idempotencyKey, object command)
+        /// <param name="note">A reading the document does not state in its words, recorded on the events (Ledger-Note).</param>
+        public async Task Post(string role, string? partnership, string path, string idempotencyKey, object command, string? note = null)
         {
             if (!_tokens.TryGetValue((role, partnership), out var token))
                 _tokens[(role, partnership)] = token = tokenFor(role, partnership);
@@ -215,6 +258,7 @@ public static class SeedLoader
                 };
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 request.Headers.Add(IdempotencyConfiguration.Header, idempotencyKey);
+                if (note is not null) request.Headers.Add(Provenance.NoteHeader, Uri.EscapeDataString(note));
                 using var response = await client.SendAsync(request, ct);
                 var text = await response.Content.ReadAsStringAsync(ct);
 

@@ -161,4 +161,38 @@ public sealed class ActionDecisions
         (add with { Heading = "KF9" }).Decide("msg-plan", plan, null, By).ThenRefuses(422, "heading");
         add.Decide("msg-plan", plan, AnAmberAction(), By).ThenRefuses(409, "reference");
     }
+
+    [Fact]
+    public void a_delay_with_no_new_date_is_recorded_with_its_reason_and_leaves_the_timescale()
+    {
+        var covid = new RecordDelay("Delayed due to COVID 19");
+        AnAmberAction().When(covid).ThenRecords(new ActionDelayed("Delayed due to COVID 19", null, null, By));
+
+        var delayed = AnAmberAction(new ActionDelayed("Delayed due to COVID 19", null, null, By));
+        delayed.Delays.ShouldBe([new Delay(Today, "Delayed due to COVID 19", null, null)]);
+        delayed.Timescale.ShouldBe(January2020);
+        (delayed.Slips, delayed.IsDelayed).ShouldBe((0, true));
+        delayed.When(covid).ThenNothing();
+        AnAmberAction(new ActionWithdrawn("No longer needed", By)).When(covid).ThenRefuses(409);
+    }
+
+    [Fact]
+    public void a_delay_with_a_new_date_also_slips_the_timescale()
+    {
+        var june = Timescale.Read("30 June 2020");
+        AnAmberAction().When(new RecordDelay("Delayed due to COVID 19", new TimescaleInput("30 June 2020")))
+            .ThenRecords(
+                new ActionDelayed("Delayed due to COVID 19", "30 June 2020", new DateOnly(2020, 6, 30), By),
+                new TimescaleSlipped(January2020, june, 151, "Delayed due to COVID 19", By));
+    }
+
+    [Fact]
+    public void the_progress_report_to_the_board_is_a_detail_of_its_own_not_a_milestone()
+    {
+        var withReport = Given<ActionRecord>(Key, Added() with { Details = Added().Details with { ProgressReportDue = "Aug 16" } });
+        (withReport.ProgressReportDue, withReport.Milestones.Count).ShouldBe(("Aug 16", 0));
+        withReport.When(new AmendDetails(ProgressReportDue: "Nov 16", Reason: "Moved to the November IJB"))
+            .ThenRecords(new ActionDetailsAmended(withReport.Details, withReport.Details with { ProgressReportDue = "Nov 16" }, "Moved to the November IJB", By));
+        withReport.When(new AmendDetails(ProgressReportDue: "Aug 16")).ThenNothing();
+    }
 }

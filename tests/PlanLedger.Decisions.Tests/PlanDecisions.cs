@@ -49,4 +49,51 @@ public sealed class PlanDecisions
         APlanWithHeadingKF1().When(new SupersedePlan("Remobilisation Plan", "COVID"))
             .ThenRecords(new PlanSuperseded("Remobilisation Plan", "COVID", By));
     }
+
+    [Fact]
+    public void a_heading_has_its_own_status_with_its_reason_and_period_beside_its_actions()
+    {
+        var plan = APlanWithHeadingKF1();
+        var amber = new ChangeHeadingStatus(DeliveryStatus.Amber, "Nov Overall RAG", "November 2020");
+        plan.When(new ChangeHeadingStatus.ForHeading("KF1", amber))
+            .ThenRecords(new HeadingStatusChanged("KF1", null, DeliveryStatus.Amber, "Nov Overall RAG", "November 2020", By));
+
+        var rated = Given<PlanRecord>(Key, Registered, new HeadingAdded("KF1", HeadingKind.StrategicPriority, "Collaborative leadership", null, By),
+            new HeadingStatusChanged("KF1", null, DeliveryStatus.Amber, "Nov Overall RAG", "November 2020", By));
+        rated.When(new ChangeHeadingStatus.ForHeading("KF1", amber)).ThenNothing();
+        rated.When(new ChangeHeadingStatus.ForHeading("KF1", new ChangeHeadingStatus(DeliveryStatus.Green, "Workforce plan published")))
+            .ThenRecords(new HeadingStatusChanged("KF1", DeliveryStatus.Amber, DeliveryStatus.Green, "Workforce plan published", null, By));
+        plan.When(new ChangeHeadingStatus.ForHeading("KF9", amber)).ThenRefuses(404, "heading");
+    }
+
+    [Fact]
+    public void a_heading_status_folds_into_the_heading_and_a_backdated_one_is_history_only()
+    {
+        var november = new HeadingStatusChanged("KF1", null, DeliveryStatus.Amber, "Nov Overall RAG", "November 2020", By);
+        var june = new HeadingStatusChanged("KF1", DeliveryStatus.Amber, DeliveryStatus.Red, "Paused", "June 2020", On(new(2020, 6, 30)));
+        var plan = Given<PlanRecord>(Key, Registered, new HeadingAdded("KF1", HeadingKind.StrategicPriority, "Collaborative leadership", null, By), november, june);
+
+        plan.Headings.Single().ShouldBeTheSameAs(new Heading("KF1", HeadingKind.StrategicPriority, "Collaborative leadership", null)
+        {
+            Status = DeliveryStatus.Amber,
+            StatusHistory =
+            [
+                new HeadingStatus(null, DeliveryStatus.Amber, "Nov Overall RAG", "November 2020", Today, By.RecordedAt),
+                new HeadingStatus(DeliveryStatus.Amber, DeliveryStatus.Red, "Paused", "June 2020", new(2020, 6, 30), By.RecordedAt)
+            ]
+        });
+        plan.Version.ShouldBe(4);
+    }
+
+    [Fact]
+    public void a_plan_names_its_priority_themes_when_registered()
+    {
+        PriorityTheme[] themes = [new(2, "Person centred health, care and support"), new(1, "Prevention and early intervention")];
+        var register = new RegisterPlan("scp", PlanKind.StrategicCommissioningPlan, "Strategic Commissioning Plan", PriorityThemes: themes);
+        var registered = new PlanRegistered("scp", PlanKind.StrategicCommissioningPlan, "Strategic Commissioning Plan", null, null, null, By,
+            [new(1, "Prevention and early intervention"), new(2, "Person centred health, care and support")]);
+        register.Decide(null, By).ThenRecords(registered);
+        Given<PlanRecord>("plan/scp", registered).PriorityThemes.Select(t => t.Name)
+            .ShouldBe(["Prevention and early intervention", "Person centred health, care and support"]);
+    }
 }

@@ -3,13 +3,15 @@ using PlanLedger.Ledger;
 namespace PlanLedger.Actions;
 
 /// <summary>The details of an action a partnership can amend.</summary>
+/// <param name="ProgressReportDue">When progress is next reported to the board, as written (a strategic plan's "Progress report to IJB": "Aug 16").</param>
 public sealed record ActionDetails(
     string Heading,
     string Description,
     string? Comment,
     string? Measures,
     IReadOnlyList<int> PriorityThemes,
-    IReadOnlyList<int> NationalOutcomes);
+    IReadOnlyList<int> NationalOutcomes,
+    string? ProgressReportDue = null);
 
 public sealed record ActionAdded(
     string Plan,
@@ -32,6 +34,9 @@ public sealed record ProgressUpdateRecorded(string Period, string Narrative, str
 public sealed record TimescaleSet(Timescale? From, Timescale To, string? Reason, Provenance Provenance) : ILedgerEvent;
 
 public sealed record TimescaleSlipped(Timescale From, Timescale To, int DaysSlipped, string Reason, Provenance Provenance) : ILedgerEvent;
+
+/// <summary>An action is delayed, with the reason; the new timescale and its target when known (often not: "delayed due to COVID 19").</summary>
+public sealed record ActionDelayed(string Reason, string? NewTimescale, DateOnly? NewTarget, Provenance Provenance) : ILedgerEvent;
 
 public sealed record TimescaleBroughtForward(Timescale From, Timescale To, int DaysEarlier, string? Reason, Provenance Provenance) : ILedgerEvent;
 

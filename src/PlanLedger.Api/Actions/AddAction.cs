@@ -22,7 +22,8 @@ public sealed record AddAction(
     IReadOnlyList<string>? CrossReferences = null,
     IReadOnlyList<int>? PriorityThemes = null,
     IReadOnlyList<int>? NationalOutcomes = null,
-    DateOnly? EffectiveOn = null) : IEffectiveChange
+    DateOnly? EffectiveOn = null,
+    string? ProgressReportDue = null) : IEffectiveChange
 {
     /// <summary>An example, for the contract.</summary>
     public static AddAction Example => new("1(ii)(b)", "1(ii)", "Raise awareness of the MSG proposals within NHS Tayside", Leads: [new Lead("Bill Troup", "Head of Mental Health", "Angus HSCP")],
@@ -45,12 +46,13 @@ public sealed record AddAction(
             RuleForEach(c => c.CrossReferences).IsReference();
             RuleForEach(c => c.PriorityThemes).InclusiveBetween(1, 5);
             RuleForEach(c => c.NationalOutcomes).InclusiveBetween(1, 9);
+            RuleFor(c => c.ProgressReportDue).MaximumLength(Limits.Name);
         }
     }
 
     public ActionAdded ToEvent(string plan, Provenance provenance) => new(
         plan, Reference,
-        new ActionDetails(Heading, Description, Comment, Measures, (PriorityThemes ?? []).Distinct().Order().ToList(), (NationalOutcomes ?? []).Distinct().Order().ToList()),
+        new ActionDetails(Heading, Description, Comment, Measures, (PriorityThemes ?? []).Distinct().Order().ToList(), (NationalOutcomes ?? []).Distinct().Order().ToList(), ProgressReportDue),
         Leads ?? [], Timescale?.ToTimescale(), Status, (CrossReferences ?? []).Distinct().ToList(), provenance);
 
     /// <summary>The action must sit under a heading of a live plan, and its reference be new within the plan.</summary>

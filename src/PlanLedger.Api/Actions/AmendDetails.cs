@@ -16,7 +16,8 @@ public sealed record AmendDetails(
     IReadOnlyList<int>? PriorityThemes = null,
     IReadOnlyList<int>? NationalOutcomes = null,
     string? Reason = null,
-    DateOnly? EffectiveOn = null) : IActionChange, IPlanRule
+    DateOnly? EffectiveOn = null,
+    string? ProgressReportDue = null) : IActionChange, IPlanRule
 {
     /// <summary>An example, for the contract.</summary>
     public static AmendDetails Example => new(Description: "Review and publish the workforce plan", Reason: "Scope agreed at the IJB", EffectiveOn: new DateOnly(2020, 11, 30));
@@ -46,10 +47,11 @@ public sealed record AmendDetails(
         var to = new ActionDetails(
             Heading ?? from.Heading, Description ?? from.Description, Comment ?? from.Comment, Measures ?? from.Measures,
             PriorityThemes?.Distinct().Order().ToList() ?? from.PriorityThemes,
-            NationalOutcomes?.Distinct().Order().ToList() ?? from.NationalOutcomes);
+            NationalOutcomes?.Distinct().Order().ToList() ?? from.NationalOutcomes,
+            ProgressReportDue ?? from.ProgressReportDue);
         var same = to.Heading == from.Heading && to.Description == from.Description && to.Comment == from.Comment
                    && to.Measures == from.Measures && to.PriorityThemes.SequenceEqual(from.PriorityThemes)
-                   && to.NationalOutcomes.SequenceEqual(from.NationalOutcomes);
+                   && to.NationalOutcomes.SequenceEqual(from.NationalOutcomes) && to.ProgressReportDue == from.ProgressReportDue;
         return same ? [] : [new ActionDetailsAmended(from, to, Reason, provenance)];
     }
 }

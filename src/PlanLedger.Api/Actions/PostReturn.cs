@@ -49,13 +49,15 @@ public sealed record ReturnItem(
     ChangeStatus? Status = null,
     AddMilestone? Milestone = null,
     CompleteAction? Completion = null,
-    int? ExpectedVersion = null)
+    int? ExpectedVersion = null,
+    RecordDelay? Delay = null)
 {
     public IEnumerable<IActionChange> Changes()
     {
         if (Details is not null) yield return Details;
         if (Leads is not null) yield return Leads;
         if (Timescale is not null) yield return Timescale;
+        if (Delay is not null) yield return Delay;
         if (ProgressUpdate is not null) yield return ProgressUpdate;
         if (Status is not null) yield return Status;
         if (Milestone is not null) yield return Milestone;
@@ -76,6 +78,7 @@ public sealed record ReturnItem(
             RuleFor(i => i.Details!).SetValidator(new AmendDetails.Validator(clock)).When(i => i.Details is not null);
             RuleFor(i => i.Leads!).SetValidator(new AssignLeads.Validator(clock)).When(i => i.Leads is not null);
             RuleFor(i => i.Timescale!).SetValidator(new SetTimescale.Validator(clock)).When(i => i.Timescale is not null);
+            RuleFor(i => i.Delay!).SetValidator(new RecordDelay.Validator(clock)).When(i => i.Delay is not null);
             RuleFor(i => i.ProgressUpdate!).SetValidator(new RecordProgressUpdate.Validator(clock)).When(i => i.ProgressUpdate is not null);
             RuleFor(i => i.Status!).SetValidator(new ChangeStatus.Validator(clock)).When(i => i.Status is not null);
             RuleFor(i => i.Milestone!).SetValidator(new AddMilestone.Validator(clock)).When(i => i.Milestone is not null);
@@ -202,27 +205,30 @@ public static class PostReturnEndpoint
     [Refuses(412, "An item's expectedVersion is not its action's version: nothing was recorded; `items` names the item.")]
     [Refuses(422, "One or more items were refused: nothing was recorded; `items` gives every item, Refused with its problem or NotRecorded.")]
     public static Task<IResult> Post(PostReturn command, string partnershipId, string plan, LedgerWrites writes) =>
-        writes.Run<PostReturn, ReturnResult>(command, async write =>
+        writes.Run<PostReturn, ReturnResult>(command, write => Record(command, plan, write));
+
+    /// <summary>A return's write inside the pipeline: its pure decision, then its streams staged with the versions read.</summary>
+    public static async Task<Outcome<ReturnResult>> Record(PostReturn command, string plan, WriteContext write)
+    {
+        if (write.Preconditions.Refuse("a return changes many actions: give each item's expectedVersion instead.") is { } unsupported)
+            return unsupported;
+
+        // One query loads every action the return names; each is appended with the version it was read at,
+        // so a concurrent change to any of them fails the whole return.
+        var planRecord = await write.Session.LoadAsync<PlanRecord>(PlanRecord.KeyFor(plan), write.Cancellation);
+        var keys = command.Items.Select(i => ActionRecord.KeyFor(plan, i.Action)).Distinct().ToArray();
+        var actions = await write.Session.LoadManyAsync<ActionRecord>(write.Cancellation, keys);
+        var decision = ReturnDecision.Of(command, plan, planRecord, actions.ToDictionary(a => a.Reference), write.ProvenanceFor);
+        if (decision.Refusal is { } refusal) return refusal;
+
+        foreach (var (key, stream) in decision.Streams.Where(s => s.Value.Events.Count > 0))
         {
-            if (write.Preconditions.Refuse("a return changes many actions: give each item's expectedVersion instead.") is { } unsupported)
-                return unsupported;
-
-            // One query loads every action the return names; each is appended with the version it was read at,
-            // so a concurrent change to any of them fails the whole return.
-            var planRecord = await write.Session.LoadAsync<PlanRecord>(PlanRecord.KeyFor(plan), write.Cancellation);
-            var keys = command.Items.Select(i => ActionRecord.KeyFor(plan, i.Action)).Distinct().ToArray();
-            var actions = await write.Session.LoadManyAsync<ActionRecord>(write.Cancellation, keys);
-            var decision = ReturnDecision.Of(command, plan, planRecord, actions.ToDictionary(a => a.Reference), write.ProvenanceFor);
-            if (decision.Refusal is { } refusal) return refusal;
-
-            foreach (var (key, stream) in decision.Streams.Where(s => s.Value.Events.Count > 0))
-            {
-                var events = stream.Events.Cast<object>().ToArray();
-                if (stream.ReadAt is { } readAt) write.Session.Events.Append(key, readAt + events.Length, events);
-                else write.Session.Events.StartStream<ActionRecord>(key, events);
-            }
-            return decision.EventsAppended == 0
-                ? new Outcome<ReturnResult>.Unchanged(decision.Result, null)
-                : new Outcome<ReturnResult>.Appended(decision.Result, decision.EventsAppended, null);
-        });
+            var events = stream.Events.Cast<object>().ToArray();
+            if (stream.ReadAt is { } readAt) write.Session.Events.Append(key, readAt + events.Length, events);
+            else write.Session.Events.StartStream<ActionRecord>(key, events);
+        }
+        return decision.EventsAppended == 0
+            ? new Outcome<ReturnResult>.Unchanged(decision.Result, null)
+            : new Outcome<ReturnResult>.Appended(decision.Result, decision.EventsAppended, null);
+    }
 }

@@ -47,6 +47,7 @@ public static class ActionHistoryEndpoint
         TimescaleSet a => $"Timescale changed from \"{a.From.Text}\" to \"{a.To.Text}\"",
         TimescaleSlipped a => $"Timescale slipped {Days(a.DaysSlipped)} later, from \"{a.From.Text}\" to \"{a.To.Text}\"",
         TimescaleBroughtForward a => $"Timescale brought forward {Days(a.DaysEarlier)}, from \"{a.From.Text}\" to \"{a.To.Text}\"",
+        ActionDelayed a => "Delayed" + (a.NewTimescale is { } t ? $", new timescale \"{t}\"" : ", no new date given"),
         MilestoneAdded a => $"Milestone {a.Number} added: {a.Description}"
                             + ((a.DueText ?? a.Due?.ToString("d MMMM yyyy")) is { } due ? $" (due {due})" : "")
                             + (a.Done ? ", already done" : ""),

@@ -65,6 +65,16 @@ public sealed record BoardReport(
         return new BoardReport(partnership, view.Plan.Reference, view.Plan.Title, view.Plan.VersionLabel, view.Today, asOf, effectiveOn, rows);
     }
 
+    /// <summary>
+    /// The board report of a plan at a point in time: the query every caller shares (this endpoint, committee
+    /// papers, screens). Null when the plan did not exist then.
+    /// </summary>
+    public static async Task<BoardReport?> ReadAsync(IQuerySession session, string partnership, string plan, PointInTime point,
+        TimeProvider clock, CancellationToken token) =>
+        await TimeTravel.PlanViewAsync(session, plan, point, clock, token) is { } view
+            ? Of(partnership, view, point.RecordedBy, point.EffectiveBy)
+            : null;
+
     public IEnumerable<string?[]> Cells() =>
         Rows.Select(r => new[] { r.Priority, r.Action, r.MeasureImpact, r.Responsibility, r.Update, r.NextSteps, r.Timescale, r.Status });
 
@@ -98,9 +108,10 @@ public static class BoardReportEndpoint
         if (kind is not ("json" or "csv" or "html"))
             return QueryProblem.For("format", "must be json, csv or html.");
 
-        var (view, problem) = await TimeTravel.ReadPlanAsync(store, http, clock, plan, asOf, effectiveOn);
-        if (problem is not null) return problem;
-        var report = BoardReport.Of(http.Partnership(), view!, asOf, effectiveOn);
+        if (PointInTime.Read(asOf, effectiveOn, null, out var problem) is not { } point) return problem!;
+        await using var session = store.QuerySession(http.Partnership());
+        if (await BoardReport.ReadAsync(session, http.Partnership(), plan, point, clock, http.RequestAborted) is not { } report)
+            return point.NotFound($"Plan '{plan}'");
         if (kind == "json") return Results.Json(report);
 
         var fileName = $"{report.Partnership}-{report.Plan}-board-report-{report.Date:yyyy-MM-dd}.{kind}";
@@ -108,9 +119,9 @@ public static class BoardReportEndpoint
         {
             FileNameStar = fileName
         }.ToString();
-        if (kind == "csv") return Results.Text(Csv(report), Infrastructure.Csv.ContentType);
-        http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
-        return Results.Text(Html(report), "text/html; charset=utf-8");
+        return kind == "csv"
+            ? Results.Text(Csv(report), Infrastructure.Csv.ContentType)
+            : Reports.HtmlAnswer.Of(http, Html(report), ContentSecurityPolicy);
     }
 
     public static string Csv(BoardReport report) =>

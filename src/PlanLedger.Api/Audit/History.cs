@@ -22,6 +22,7 @@ public sealed record FieldChange(string Field, JsonElement? Before, JsonElement?
 /// <param name="Direction">For rating revisions: Up, Down or Corrected.</param>
 /// <param name="Backdated">Effective on a date before the day it was recorded.</param>
 /// <param name="Changes">Every field of the record that differs after the event, with its value before and after.</param>
+/// <param name="Note">The writer's note on how the change was read (e.g. "A reading: …"), if any.</param>
 public sealed record HistoryEntry(
     int Version,
     string What,
@@ -34,7 +35,8 @@ public sealed record HistoryEntry(
     string? Reason,
     string? Direction,
     bool Backdated,
-    IReadOnlyList<FieldChange> Changes);
+    IReadOnlyList<FieldChange> Changes,
+    string? Note = null);
 
 /// <summary>A page of a stream's history, oldest first.</summary>
 public sealed record HistoryPage(string Stream, int Page, int PageSize, int TotalEntries, int TotalPages, IReadOnlyList<HistoryEntry> Entries);
@@ -126,7 +128,7 @@ public static class History
                 p?.EffectiveOn ?? DateOnly.FromDateTime(e.Timestamp.UtcDateTime), p?.RecordedAt ?? e.Timestamp,
                 p?.RecordedBy ?? "", p?.SourceSystem ?? "", p?.CorrelationId, ReasonOf(e.Data), telling.Direction,
                 p is not null && p.EffectiveOn < DateOnly.FromDateTime(p.RecordedAt.UtcDateTime),
-                changes));
+                changes, p?.Note));
             state = next ?? state;
         }
         return entries;

@@ -6,6 +6,7 @@ using PlanLedger.Infrastructure;
 using PlanLedger.Ledger;
 using PlanLedger.Plans;
 using PlanLedger.Security;
+using PlanLedger.SelfAssessments;
 
 namespace PlanLedger.Audit;
 
@@ -62,6 +63,7 @@ public static class TimeTravel
     // The projections' own Evolve, so an answer as of the last event equals the stored view.
     private static readonly ActionProjection ActionFold = new();
     private static readonly PlanProjection PlanFold = new();
+    private static readonly SelfAssessmentProjection RatingFold = new();
 
     public static async Task<ActionRecord?> ActionAsync(IQuerySession session, string plan, string action, PointInTime point, CancellationToken token)
     {
@@ -75,6 +77,15 @@ public static class TimeTravel
         var key = PlanRecord.KeyFor(plan);
         if (point.IsNow) return await session.LoadAsync<PlanRecord>(key, token);
         return Replay(await session.Events.FetchStreamAsync(key, token: token), PlanFold, point);
+    }
+
+    /// <summary>The partnership's self-assessment ratings in force at a point in time (one query for every rating stream).</summary>
+    public static async Task<IReadOnlyList<SelfAssessment>> RatingsAsync(IQuerySession session, PointInTime point, CancellationToken token)
+    {
+        if (point.IsNow) return await session.Query<SelfAssessment>().ToListAsync(token);
+        var prefix = SelfAssessment.KeyFor("");
+        var events = await session.Events.QueryAllRawEvents().Where(e => e.StreamKey!.StartsWith(prefix)).OrderBy(e => e.Sequence).ToListAsync(token);
+        return events.GroupBy(e => e.StreamKey!).Select(stream => Replay(stream.OrderBy(e => e.Version), RatingFold, point)).OfType<SelfAssessment>().ToList();
     }
 
     /// <summary>

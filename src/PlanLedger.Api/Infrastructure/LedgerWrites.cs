@@ -79,6 +79,8 @@ public sealed class LedgerWrites(
         if (key is { Length: 0 or > 100 })
             return Problems.Result(400, "Invalid Idempotency-Key", "The Idempotency-Key header must hold 1 to 100 characters.", "Idempotency-Key");
         if (Preconditions.Read(http.Request, out var preconditions) is { } malformed) return Problems.Result(malformed);
+        if (!TryReadNote(http.Request, out var note))
+            return Problems.Result(400, "Invalid Ledger-Note", "The Ledger-Note header must be percent-encoded UTF-8 of 1 to 1000 characters.", Ledger.Provenance.NoteHeader);
 
         // With an Idempotency-Key the stored answer must carry the ledger position, which PostgreSQL assigns as the
         // events are appended: so the transaction is ours, and stays open until the answer is stored beside them.
@@ -97,7 +99,7 @@ public sealed class LedgerWrites(
         Outcome<T> outcome;
         try
         {
-            outcome = await write(new WriteContext(session, preconditions, Provenance(http), http.RequestAborted));
+            outcome = await write(new WriteContext(session, preconditions, Provenance(http, note), http.RequestAborted));
         }
         catch (ConcurrencyException e) { return Conflict(e); }
 
@@ -154,7 +156,16 @@ public sealed class LedgerWrites(
 
     private HttpContext Http => accessor.HttpContext ?? throw new InvalidOperationException("No HTTP request");
 
-    private Func<IEffectiveChange, DateOnly?, Provenance> Provenance(HttpContext http)
+    private static bool TryReadNote(HttpRequest request, out string? note)
+    {
+        note = null;
+        if (request.Headers[Ledger.Provenance.NoteHeader].FirstOrDefault() is not { } raw) return true;
+        try { note = Uri.UnescapeDataString(raw).Trim(); }
+        catch (UriFormatException) { return false; }
+        return note.Length is > 0 and <= 1000;
+    }
+
+    private Func<IEffectiveChange, DateOnly?, Provenance> Provenance(HttpContext http, string? note)
     {
         var caller = http.Caller();
         var correlation = http.Request.Headers["X-Correlation-Id"].FirstOrDefault() is { Length: > 0 and <= 100 } c
@@ -162,7 +173,7 @@ public sealed class LedgerWrites(
             : Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier;
         var now = clock.GetUtcNow();
         var today = PartnershipCalendar.DateOf(now);
-        return (change, fallback) => new Provenance(change.EffectiveOn ?? fallback ?? today, now, caller.Actor, caller.SourceSystem, correlation);
+        return (change, fallback) => new Provenance(change.EffectiveOn ?? fallback ?? today, now, caller.Actor, caller.SourceSystem, correlation, note);
     }
 
     private static Marten.Services.SessionOptions SessionIn(OwnedTransaction owned, string ledger)

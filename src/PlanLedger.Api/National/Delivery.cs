@@ -38,6 +38,7 @@ public sealed record NationalAction
     [Figure] public DateOnly? Target => Action.Timescale?.Target;
     [Figure] public int Slips => Action.Slips;
     [Figure] public int DaysSlipped => Action.DaysSlipped;
+    [Figure] public int Delays => Action.Delays.Count;
     [Figure] public bool CompletedByOriginalTarget => Action.CompletedByOriginalTarget;
 }
 
@@ -53,7 +54,8 @@ public sealed class FigureIndexAttribute : Marten.Schema.MartenAttribute
         index.IncludeColumns =
         [
             C(nameof(NationalAction.Status)), C(nameof(NationalAction.Closure)), C(nameof(NationalAction.Target)),
-            C(nameof(NationalAction.Slips)), C(nameof(NationalAction.DaysSlipped)), C(nameof(NationalAction.CompletedByOriginalTarget))
+            C(nameof(NationalAction.Slips)), C(nameof(NationalAction.DaysSlipped)), C(nameof(NationalAction.Delays)),
+            C(nameof(NationalAction.CompletedByOriginalTarget))
         ];
     }
 }
@@ -116,16 +118,16 @@ public sealed record LocatedAction(NationalAction National, string? Proposal, in
 
     public static readonly string[] Projections = [NationalActionProjection.ProjectionName, NationalPlanProjection.ProjectionName];
 
-    /// <summary>The slipped actions, each with the MSG proposal its heading is about: now, or replayed to a point in time.</summary>
+    /// <summary>The slipped or delayed actions (dated or not), each with the MSG proposal its heading is about: now, or replayed to a point in time.</summary>
     public static async Task<IReadOnlyList<LocatedAction>> LoadSlippedAsync(IDocumentStore store, MsgFramework framework, PointInTime point, CancellationToken token)
     {
         await using var session = store.QuerySession();
         if (point.IsNow)
-            return Locate(await session.Query<NationalAction>().Where(a => a.Slips > 0).ToListAsync(token), await HeadingProposals.LoadAsync(session, token), framework);
+            return Locate(await session.Query<NationalAction>().Where(a => a.Slips > 0 || a.Delays > 0).ToListAsync(token), await HeadingProposals.LoadAsync(session, token), framework);
         var partnerships = await AcrossPartnerships.PartnershipsAsync(session, token);
         var slipped = new List<LocatedAction>();
         await foreach (var (actions, plans) in NationalReplay.PartnershipsAsync(store, partnerships, point, token))
-            slipped.AddRange(Locate(actions.Where(a => a.Slips > 0), HeadingProposals.Of(plans), framework));
+            slipped.AddRange(Locate(actions.Where(a => a.Slips > 0 || a.Delays > 0), HeadingProposals.Of(plans), framework));
         return slipped;
     }
 
@@ -137,17 +139,24 @@ public sealed record LocatedAction(NationalAction National, string? Proposal, in
         }).ToList();
 }
 
-/// <summary>Which MSG proposal each plan heading of each partnership is about.</summary>
-public sealed class HeadingProposals(IReadOnlyDictionary<(string Partnership, string Plan, string Heading), string> proposals)
+/// <summary>Every partnership's plan headings: which MSG proposal each is about, and each heading's own status.</summary>
+public sealed class HeadingProposals(IReadOnlyList<NationalPlan> plans)
 {
-    public string? Of(string partnership, string plan, string heading) => proposals.GetValueOrDefault((partnership, plan, heading));
+    private readonly Dictionary<(string Partnership, string Plan, string Heading), string> _proposals = plans
+        .SelectMany(p => p.Plan.Headings.Where(h => h.Proposal is not null).Select(h => (Key: (p.Partnership, p.Plan.Reference, h.Reference), h.Proposal!)))
+        .ToDictionary(x => x.Key, x => x.Item2);
+
+    public string? Of(string partnership, string plan, string heading) => _proposals.GetValueOrDefault((partnership, plan, heading));
+
+    /// <summary>A partnership's headings (of plans not superseded) counted by their own statuses.</summary>
+    public StatusCounts HeadingStatuses(string partnership) => StatusCounts.Of(plans
+        .Where(p => p.Partnership == partnership && p.Plan.Status != PlanStatus.Superseded)
+        .SelectMany(p => p.Plan.Headings.Select(h => h.Status)));
 
     public static async Task<HeadingProposals> LoadAsync(IQuerySession session, CancellationToken token) =>
-        Of(await session.Query<NationalPlan>().ToListAsync(token));
+        new(await session.Query<NationalPlan>().ToListAsync(token));
 
-    public static HeadingProposals Of(IEnumerable<NationalPlan> plans) => new(plans
-        .SelectMany(p => p.Plan.Headings.Where(h => h.Proposal is not null).Select(h => (Key: (p.Partnership, p.Plan.Reference, h.Reference), h.Proposal!)))
-        .ToDictionary(x => x.Key, x => x.Item2));
+    public static HeadingProposals Of(IEnumerable<NationalPlan> plans) => new(plans.ToList());
 }
 
 /// <summary>
@@ -155,13 +164,13 @@ public sealed class HeadingProposals(IReadOnlyDictionary<(string Partnership, st
 /// or completed), by their current RAG (NoStatus: none set), exactly as a plan summary's byStatus does: a
 /// withdrawn or superseded action counts in Withdrawn or Superseded and under no status, so
 /// red + amber + green + blue + noStatus + withdrawn + superseded = actions. Open + completed + withdrawn +
-/// superseded = actions. Slipped counts actions slipped at least once, Slips every slip; Overdue is open,
-/// not Blue and past its target on the view's date.
+/// superseded = actions. Slipped counts actions slipped at least once, Slips every slip; Delayed counts actions
+/// slipped or delayed with or without a new date; Overdue is open, not Blue and past its target on the view's date.
 /// </summary>
 public sealed record DeliveryFigures(
     int Actions, int Red, int Amber, int Green, int Blue, int NoStatus,
     int Open, int Completed, int Withdrawn, int Superseded,
-    int Overdue, int Slipped, int Slips, int DaysSlipped, int CompletedByOriginalTarget)
+    int Overdue, int Slipped, int Slips, int DaysSlipped, int Delayed, int CompletedByOriginalTarget)
 {
     public static DeliveryFigures Of(IReadOnlyCollection<ActionRecord> actions, DateOnly today) => new(
         actions.Count,
@@ -178,6 +187,7 @@ public sealed record DeliveryFigures(
         actions.Count(a => a.Slips > 0),
         actions.Sum(a => a.Slips),
         actions.Sum(a => a.DaysSlipped),
+        actions.Count(a => a.IsDelayed),
         actions.Count(a => a.CompletedByOriginalTarget));
 
     /// <summary>
@@ -199,6 +209,7 @@ public sealed record DeliveryFigures(
               count(*) filter (where {C("Closure")} = 'Withdrawn'), count(*) filter (where {C("Closure")} = 'Superseded'),
               count(*) filter (where {C("Closure")} = 'Open' and {C("Status")} is distinct from 'Blue' and {C("Target")} < $1),
               count(*) filter (where {C("Slips")} > 0), coalesce(sum({C("Slips")}), 0), coalesce(sum({C("DaysSlipped")}), 0),
+              count(*) filter (where {C("Slips")} > 0 or {C("Delays")} > 0),
               count(*) filter (where {C("CompletedByOriginalTarget")})
             from {table}
             group by 1, 2, 3
@@ -211,7 +222,7 @@ public sealed record DeliveryFigures(
         {
             int N(int i) => (int)reader.GetInt64(i);
             rows.Add(((reader.GetString(0), reader.GetString(1), reader.GetString(2)),
-                new DeliveryFigures(N(3), N(4), N(5), N(6), N(7), N(8), N(9), N(10), N(11), N(12), N(13), N(14), N(15), N(16), N(17))));
+                new DeliveryFigures(N(3), N(4), N(5), N(6), N(7), N(8), N(9), N(10), N(11), N(12), N(13), N(14), N(15), N(16), N(17), N(18))));
         }
         return rows;
     }
@@ -220,20 +231,22 @@ public sealed record DeliveryFigures(
         figures.Aggregate(Of([], default), (a, b) => new DeliveryFigures(
             a.Actions + b.Actions, a.Red + b.Red, a.Amber + b.Amber, a.Green + b.Green, a.Blue + b.Blue, a.NoStatus + b.NoStatus,
             a.Open + b.Open, a.Completed + b.Completed, a.Withdrawn + b.Withdrawn, a.Superseded + b.Superseded,
-            a.Overdue + b.Overdue, a.Slipped + b.Slipped, a.Slips + b.Slips, a.DaysSlipped + b.DaysSlipped,
+            a.Overdue + b.Overdue, a.Slipped + b.Slipped, a.Slips + b.Slips, a.DaysSlipped + b.DaysSlipped, a.Delayed + b.Delayed,
             a.CompletedByOriginalTarget + b.CompletedByOriginalTarget));
 
     public static readonly string[] Columns =
     [
         "actions", "red", "amber", "green", "blue", "noStatus", "open", "completed", "withdrawn", "superseded",
-        "overdue", "slipped", "slips", "daysSlipped", "completedByOriginalTarget"
+        "overdue", "slipped", "slips", "daysSlipped", "delayed", "completedByOriginalTarget"
     ];
 
     public object?[] Cells() =>
-        [Actions, Red, Amber, Green, Blue, NoStatus, Open, Completed, Withdrawn, Superseded, Overdue, Slipped, Slips, DaysSlipped, CompletedByOriginalTarget];
+        [Actions, Red, Amber, Green, Blue, NoStatus, Open, Completed, Withdrawn, Superseded, Overdue, Slipped, Slips, DaysSlipped, Delayed, CompletedByOriginalTarget];
 }
 
-public sealed record PartnershipDelivery(string Partnership, string Name, DeliveryFigures Figures);
+/// <param name="Figures">The partnership's actions, counted by the actions' own statuses.</param>
+/// <param name="HeadingStatuses">Its plan headings counted by the headings' own statuses (e.g. an inspection priority's overall RAG).</param>
+public sealed record PartnershipDelivery(string Partnership, string Name, DeliveryFigures Figures, StatusCounts HeadingStatuses);
 
 /// <summary>Actions under headings about one MSG proposal, across partnerships; Partnerships counts those with any.</summary>
 public sealed record ProposalDelivery(string Proposal, int KeyFeature, int Partnerships, DeliveryFigures Figures);
@@ -255,8 +268,9 @@ public sealed record DeliveryView(DateOnly Today, DateTimeOffset? AsOf, DateOnly
     {
         "proposals" => new(["proposal", "keyFeature", "partnerships", .. DeliveryFigures.Columns],
             Proposals.Select(p => (IReadOnlyList<object?>)[p.Proposal, p.KeyFeature, p.Partnerships, .. p.Figures.Cells()])),
-        _ => new(["partnership", "name", .. DeliveryFigures.Columns],
-            Partnerships.Select(p => (IReadOnlyList<object?>)[p.Partnership, p.Name, .. p.Figures.Cells()]))
+        _ => new(["partnership", "name", .. DeliveryFigures.Columns, "headingsRed", "headingsAmber", "headingsGreen", "headingsBlue", "headingsNotRated"],
+            Partnerships.Select(p => (IReadOnlyList<object?>)[p.Partnership, p.Name, .. p.Figures.Cells(),
+                p.HeadingStatuses.Red, p.HeadingStatuses.Amber, p.HeadingStatuses.Green, p.HeadingStatuses.Blue, p.HeadingStatuses.NotRated]))
     };
 
     public static readonly string[] Tables = ["partnerships", "proposals"];
@@ -267,7 +281,7 @@ public static class DeliveryEndpoint
     public const string View = "delivery";
 
     /// <summary>
-    /// Delivery overview: per partnership, its actions by status, overdue, slipped (number of slips and
+    /// Delivery overview: per partnership, its actions by their own status and its plan headings by theirs (headingStatuses), overdue, slipped (number of slips and
     /// total days slipped), completed, and completed by the original target; and the same per MSG proposal
     /// across partnerships. RAG counts are of live actions only (see DeliveryFigures). Now, or at a point in
     /// time: <c>asOf</c> (what the ledger had recorded by then) and/or <c>effectiveOn</c> (what had taken
@@ -331,7 +345,7 @@ public static class DeliveryEndpoint
             .ToLookup(h => h.Proposal!);
         return new DeliveryView(
             today, point.RecordedBy, point.EffectiveBy,
-            partnerships.Select(p => new PartnershipDelivery(p.Code, p.Name, DeliveryFigures.Sum(byPartnership[p.Code]))).ToList(),
+            partnerships.Select(p => new PartnershipDelivery(p.Code, p.Name, DeliveryFigures.Sum(byPartnership[p.Code]), proposals.HeadingStatuses(p.Code))).ToList(),
             framework.Proposals.Select(p => new ProposalDelivery(p.Number, p.KeyFeature,
                 byProposal[p.Number].Where(h => h.Figures.Actions > 0).Select(h => h.Partnership).Distinct().Count(),
                 DeliveryFigures.Sum(byProposal[p.Number].Select(h => h.Figures)))).ToList());

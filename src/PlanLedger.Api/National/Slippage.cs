@@ -1,6 +1,7 @@
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using PlanLedger.Actions;
 using PlanLedger.Infrastructure;
 using PlanLedger.Audit;
 using PlanLedger.Framework;
@@ -11,7 +12,10 @@ using Wolverine.Http;
 
 namespace PlanLedger.National;
 
-/// <summary>An action whose timescale slipped: where it sits, who leads it, its targets then and now, and every slip.</summary>
+/// <summary>
+/// An action whose timescale slipped or that is delayed (with or without a new date): where it sits, who leads it,
+/// its targets then and now, every slip and every delay.
+/// </summary>
 public sealed record SlippedAction(
     string Partnership,
     string Plan,
@@ -27,7 +31,8 @@ public sealed record SlippedAction(
     Timescale? Timescale,
     int Slips,
     int DaysSlipped,
-    IReadOnlyList<Slip> SlipHistory);
+    IReadOnlyList<Slip> SlipHistory,
+    IReadOnlyList<Delay> Delays);
 
 /// <summary>Slipped actions across partnerships, most days slipped first, with the filters that chose them.</summary>
 /// <param name="TotalActions">How many actions match the filters, on every page.</param>
@@ -50,13 +55,14 @@ public sealed record SlippageView(
 {
     public CsvTable Table(string name) => new(
         ["partnership", "plan", "action", "heading", "proposal", "keyFeature", "description", "leads", "status", "closure",
-         "originalTimescale", "originalTarget", "timescale", "target", "slips", "daysSlipped", "lastSlipReason"],
+         "originalTimescale", "originalTarget", "timescale", "target", "slips", "daysSlipped", "lastSlipReason", "delays", "undatedDelays", "lastDelayReason"],
         Actions.Select(a => (IReadOnlyList<object?>)
         [
             a.Partnership, a.Plan, a.Action, a.Heading, a.Proposal, a.KeyFeature, a.Description,
             string.Join("; ", a.Leads.Select(l => l.ToString())), a.Status, a.Closure,
             a.OriginalTimescale?.Text, a.OriginalTimescale?.Target, a.Timescale?.Text, a.Timescale?.Target,
-            a.Slips, a.DaysSlipped, a.SlipHistory.LastOrDefault()?.Reason
+            a.Slips, a.DaysSlipped, a.SlipHistory.LastOrDefault()?.Reason,
+            a.Delays.Count, a.Delays.Count(d => d.NewTarget is null), a.Delays.LastOrDefault()?.Reason
         ]));
 
     public static readonly string[] Tables = ["actions"];
@@ -71,7 +77,7 @@ public static class SlippageEndpoint
 
     /// <summary>
     /// Actions across partnerships whose timescales slipped by at least <c>minDays</c> in total (default 0:
-    /// every slipped action), optionally only one partnership's, those under one MSG proposal or key
+    /// every slipped action, and every action delayed with no new date, e.g. "delayed due to COVID 19"), optionally only one partnership's, those under one MSG proposal or key
     /// feature, or those with a lead whose role contains <c>leadRole</c> (any case). <c>format=csv</c> gives
     /// one row per matching action (every page); JSON is paged, most days slipped first. Now, or at a point in
     /// time: <c>asOf</c> (recorded by) and/or <c>effectiveOn</c> (effective by), answered by replaying the ledger.
@@ -123,7 +129,7 @@ public static class SlippageEndpoint
         var actions = await LocatedAction.LoadSlippedAsync(store, framework, point, token);
         if (!point.IsNow) position = position with { Projection = position.Ledger };
         var slipped = actions
-            .Where(a => a.Action.Slips > 0 && a.Action.DaysSlipped >= minDays)
+            .Where(a => a.Action.IsDelayed && a.Action.DaysSlipped >= minDays)
             .Where(a => partnership is null || a.National.Partnership == partnership)
             .Where(a => proposal is null || a.Proposal == proposal)
             .Where(a => keyFeature is null || a.KeyFeature == keyFeature)
@@ -131,7 +137,7 @@ public static class SlippageEndpoint
             .OrderByDescending(a => a.Action.DaysSlipped).ThenBy(a => a.National.Partnership).ThenBy(a => a.Action.Plan).ThenBy(a => a.Action.Reference)
             .Select(a => new SlippedAction(a.National.Partnership, a.Action.Plan, a.Action.Reference, a.Action.Heading, a.Proposal, a.KeyFeature,
                 a.Action.Description, a.Action.Leads, a.Action.Status, a.Action.Closure, a.Action.OriginalTimescale, a.Action.Timescale,
-                a.Action.Slips, a.Action.DaysSlipped, a.National.SlipHistory))
+                a.Action.Slips, a.Action.DaysSlipped, a.National.SlipHistory, a.Action.Delays))
             .ToList();
         paging ??= new Paging(1, Math.Max(slipped.Count, 1));
         return (position, new SlippageView(point.RecordedBy, point.EffectiveBy, minDays, partnership, proposal, keyFeature, leadRole, paging.Page, paging.PageSize,

@@ -17,7 +17,8 @@ public sealed record RegisterPlan(
     string? VersionLabel = null,
     string? ApprovingBody = null,
     DateOnly? ApprovedOn = null,
-    DateOnly? EffectiveOn = null) : IEffectiveChange
+    DateOnly? EffectiveOn = null,
+    IReadOnlyList<PriorityTheme>? PriorityThemes = null) : IEffectiveChange
 {
     /// <summary>An example, for the contract.</summary>
     public static RegisterPlan Example => new("msg-action-plan-2019", PlanKind.MsgImprovementActionPlan, "MSG improvement action plan", "Version 0.3", "Angus IJB", new DateOnly(2019, 6, 26), new DateOnly(2019, 6, 26));
@@ -34,6 +35,13 @@ public sealed record RegisterPlan(
             RuleFor(c => c.ApprovingBody).NotEmpty().When(c => c.ApprovedOn is not null)
                 .WithMessage("'Approving Body' is required when 'Approved On' is given");
             RuleFor(c => c.ApprovedOn).Must(d => d is null || d.Value.Year is >= 2000 and <= 2100).WithMessage("'Approved On' must be between 2000 and 2100");
+            RuleFor(c => c.PriorityThemes).Must(t => t is null || (t.Count <= 5 && t.Select(x => x.Number).Distinct().Count() == t.Count))
+                .WithMessage("At most 5 priority themes, numbered once each");
+            RuleForEach(c => c.PriorityThemes).ChildRules(t =>
+            {
+                t.RuleFor(x => x.Number).InclusiveBetween(1, 5);
+                t.RuleFor(x => x.Name).NotEmpty().MaximumLength(Limits.Title);
+            });
         }
     }
 
@@ -41,7 +49,8 @@ public sealed record RegisterPlan(
     public Verdict Decide(PlanRecord? existing, Provenance provenance) =>
         existing is not null
             ? Problems.Of(409, "Plan exists", $"This partnership already has a plan '{Reference}'.", "reference")
-            : Verdict.Record(new PlanRegistered(Reference, Kind, Title, VersionLabel, ApprovingBody, ApprovedOn, provenance));
+            : Verdict.Record(new PlanRegistered(Reference, Kind, Title, VersionLabel, ApprovingBody, ApprovedOn, provenance,
+                PriorityThemes is { Count: > 0 } themes ? themes.OrderBy(t => t.Number).ToList() : null));
 }
 
 public static class RegisterPlanEndpoint

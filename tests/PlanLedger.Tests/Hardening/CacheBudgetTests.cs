@@ -34,7 +34,7 @@ public sealed class CacheBudgetTests
     public async Task a_national_view_larger_than_its_budget_is_answered_but_not_kept()
     {
         var view = new DeliveryView(new DateOnly(2021, 1, 15), null, null,
-            Enumerable.Range(0, 100).Select(i => new PartnershipDelivery($"p{i}", new string('n', 100), DeliveryFigures.Sum([]))).ToList(), []);
+            Enumerable.Range(0, 100).Select(i => new PartnershipDelivery($"p{i}", new string('n', 100), DeliveryFigures.Sum([]), PlanLedger.Plans.StatusCounts.Of(Array.Empty<PlanLedger.Ledger.DeliveryStatus?>()))).ToList(), []);
         var position = new ViewPosition(10, 10);
         var computed = 0;
         var small = new NationalViewCache<DeliveryView>(view.EstimatedBytes - 1);

@@ -116,6 +116,6 @@ public sealed class NationalAccessTests(LedgerHost host) : LedgerTest(host)
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         lines.Length.ShouldBe(2);
         lines[1].ShouldBe("orkney,msg-plan,1,2.3,2.3,2,\"'=HYPERLINK(\"\"http://example.test\"\"), then \"\"review\"\"\",\"Named lead, Chief Officer\","
-                          + "Amber,Open,31 March 2020,2020-03-31,30 September 2020,2020-09-30,1,183,\"Delayed, due to COVID 19\"");
+                          + "Amber,Open,31 March 2020,2020-03-31,30 September 2020,2020-09-30,1,183,\"Delayed, due to COVID 19\",0,0,");
     }
 }

@@ -156,12 +156,12 @@ public sealed class NationalFiguresTests(LedgerHost host) : LedgerTest(host)
             row.Figures.ShouldBe(DeliveryFigures.Of(own.Where(o => o.Partnership == row.Partnership).Select(o => o.Action).ToList(), Today), row.Partnership);
 
         Figures("orkney").ShouldBe(new DeliveryFigures(Actions: 4, Red: 1, Amber: 1, Green: 0, Blue: 1, NoStatus: 1, Open: 3, Completed: 1, Withdrawn: 0,
-            Superseded: 0, Overdue: 1, Slipped: 1, Slips: 2, DaysSlipped: 183 + 182, CompletedByOriginalTarget: 1));
+            Superseded: 0, Overdue: 1, Slipped: 1, Slips: 2, DaysSlipped: 183 + 182, Delayed: 1, CompletedByOriginalTarget: 1));
         // Action 3 was Amber when withdrawn: counted as withdrawn, under no status (as a plan summary counts it).
         Figures("angus").ShouldBe(new DeliveryFigures(Actions: 3, Red: 0, Amber: 1, Green: 1, Blue: 0, NoStatus: 0, Open: 2, Completed: 0, Withdrawn: 1,
-            Superseded: 0, Overdue: 1, Slipped: 1, Slips: 1, DaysSlipped: 184, CompletedByOriginalTarget: 0));
+            Superseded: 0, Overdue: 1, Slipped: 1, Slips: 1, DaysSlipped: 184, Delayed: 1, CompletedByOriginalTarget: 0));
         Figures("dundee").ShouldBe(new DeliveryFigures(Actions: 1, Red: 0, Amber: 0, Green: 0, Blue: 1, NoStatus: 0, Open: 0, Completed: 1, Withdrawn: 0,
-            Superseded: 0, Overdue: 0, Slipped: 0, Slips: 0, DaysSlipped: 0, CompletedByOriginalTarget: 1));
+            Superseded: 0, Overdue: 0, Slipped: 0, Slips: 0, DaysSlipped: 0, Delayed: 0, CompletedByOriginalTarget: 1));
         Figures("shetland").ShouldBe(DeliveryFigures.Of([], Today));
         DeliveryFigures Figures(string partnership) => view.Partnerships.Single(p => p.Partnership == partnership).Figures;
     }
@@ -261,5 +261,25 @@ public sealed class NationalFiguresTests(LedgerHost host) : LedgerTest(host)
         movement.Quarters.ShouldBeEmpty();
         delivery.Partnerships.Select(p => (p.Partnership, p.Figures.Actions)).ShouldBe([("angus", 0), ("orkney", 0)]);
         (await National.Read<SlippageView>("/national/slippage")).Actions.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task a_delay_with_no_new_date_is_listed_in_slippage_and_counted_as_delayed()
+    {
+        var writer = await Host.PlanWithActionAsync("perth-kinross", "joint-inspection-improvement-plan", "6.1");
+        await writer.Post("/partnerships/perth-kinross/plans/joint-inspection-improvement-plan/actions/6.1/delays",
+            new { reason = "The development of the Market Facilitation Plan has been delayed due to COVID 19.", effectiveOn = "2020-11-30" });
+        await Host.NationalViewsCaughtUpAsync();
+
+        var view = await National.Read<SlippageView>("/national/slippage");
+        var delayed = view.Actions.ShouldHaveSingleItem();
+        (delayed.Partnership, delayed.Action, delayed.Slips, delayed.DaysSlipped).ShouldBe(("perth-kinross", "6.1", 0, 0));
+        delayed.Delays.ShouldBe([new Delay(new DateOnly(2020, 11, 30), "The development of the Market Facilitation Plan has been delayed due to COVID 19.", null, null)]);
+        (await National.Read<SlippageView>("/national/slippage?minDays=1")).Actions.ShouldBeEmpty("an undated delay has slipped no days");
+        var csv = await National.GetStringAsync("/national/slippage?format=csv");
+        csv.ShouldContain(",0,0,,1,1,The development of the Market Facilitation Plan has been delayed due to COVID 19.\r\n");
+
+        var figures = (await National.Read<DeliveryView>("/national/delivery")).Partnerships.Single(p => p.Partnership == "perth-kinross").Figures;
+        (figures.Slipped, figures.Delayed).ShouldBe((0, 1));
     }
 }

@@ -5,6 +5,7 @@ using PlanLedger.Actions;
 using PlanLedger.Ledger;
 using PlanLedger.Security;
 using PlanLedger.Seeder;
+using PlanLedger.Tests.National;
 
 namespace PlanLedger.Tests.Seeds;
 
@@ -19,7 +20,7 @@ public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
     private const string PkInspection = "joint-inspection-improvement-plan";
     private const string PkStrategic = "strategic-commissioning-plan-2016-2019";
 
-    private static readonly string SeedsDirectory = FindSeeds();
+    private static readonly string SeedsDirectory = Seeds.SeedsDirectory.Find();
 
     [Fact]
     public async Task the_seed_documents_load_through_the_api_and_a_second_load_appends_nothing()
@@ -29,6 +30,8 @@ public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
         int Sum(string array) => files.Sum(f => f.GetProperty(array).GetArrayLength());
         var milestones = files.Sum(f => f.GetProperty("actions").EnumerateArray().Sum(a => a.GetProperty("milestones").GetArrayLength()));
         var updatesWithStatus = files.Sum(f => f.GetProperty("progressUpdates").EnumerateArray().Count(u => u.GetProperty("status").ValueKind == JsonValueKind.String));
+        var delays = files.Sum(f => f.TryGetProperty("delays", out var d) ? d.GetArrayLength() : 0);
+        var headingStatuses = files.Sum(f => f.TryGetProperty("headingStatuses", out var h) ? h.GetArrayLength() : 0);
 
         var eventsBefore = await Host.EventCountAsync();
         var first = await SeedLoader.LoadAsync(Host.Client, SeedsDirectory, TokenFor);
@@ -38,12 +41,18 @@ public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
         first.Partnerships.ShouldBe(4);
         first.Plans.ShouldBe(files.Count);
         first.Plans.ShouldBe(5);
+        first.Reports.ShouldBe(5, "one covering report per seed document");
         first.Headings.ShouldBe(Sum("headings"));
         first.Headings.ShouldBe(78);
+        first.HeadingStatuses.ShouldBe(headingStatuses);
+        first.HeadingStatuses.ShouldBe(9, "P&K's Nov Overall RAG, once per inspection priority");
         first.Actions.ShouldBe(Sum("actions"));
-        first.Actions.ShouldBe(104);
+        first.Actions.ShouldBe(170, "104 plan actions and Dundee's 66 proposed improvement actions");
         first.Milestones.ShouldBe(milestones);
-        first.Milestones.ShouldBe(92);
+        first.Milestones.ShouldBe(84);
+        first.Delays.ShouldBe(delays);
+        first.Delays.ShouldBe(4, "P&K's November 2020 delays, none with a new date");
+        first.Completions.ShouldBe(1, "Angus 4(v)(a) reads 'Complete.'");
         first.ProgressUpdates.ShouldBe(Sum("progressUpdates"));
         first.ProgressUpdates.ShouldBe(22);
         first.Returns.ShouldBe(1, "the Perth & Kinross November 2020 update is one return");
@@ -54,10 +63,10 @@ public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
 
         // One event per onboarding, plan, heading, action, milestone, progress update, rating and revision, plus a
         // status change for every update that carries a RAG (actions are added without one).
-        var expectedEvents = first.Partnerships + first.Plans + first.Headings + first.Actions + first.Milestones
+        var expectedEvents = first.Partnerships + first.Plans + first.Reports + first.Headings + first.HeadingStatuses + first.Actions + first.Milestones + first.Delays + first.Completions
                              + first.ProgressUpdates + updatesWithStatus + first.Ratings + first.Revisions;
         first.EventsAppended.ShouldBe(expectedEvents);
-        first.EventsAppended.ShouldBe(397);
+        first.EventsAppended.ShouldBe(452);
         first.Replayed.ShouldBe(0);
         (await Host.EventCountAsync()).ShouldBe(eventsBefore + first.EventsAppended);
 
@@ -68,7 +77,10 @@ public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
         await AngusRatingsAreItsTwentyNineteenScores();
         await OrkneyRevisedFourRatings();
         await TheStrategicPlanHasItsTickedMilestones();
-        await TheNovemberRagIsAStatusChangeOnTheReportingDate();
+        await TheNovemberRagIsAHeadingStatusChangeOnTheReportingDate();
+        await TheCovidDelaysAreInTheNationalSlippage();
+        await TheCoveringReportsReproduceTheirPapers();
+        await ReadingsAreMarkedAsReadings();
 
         // Again: every write, onboarding included, is a replay of its Idempotency-Key.
         var eventsAfterFirst = await Host.EventCountAsync();
@@ -97,6 +109,7 @@ public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
             var plan = file.GetProperty("plan").GetProperty("reference").GetString()!;
             var statuses = file.GetProperty("progressUpdates").EnumerateArray()
                 .ToDictionary(u => u.GetProperty("action").GetString()!, u => u.GetProperty("status").GetString());
+            var completed = file.TryGetProperty("completions", out var c) ? c.EnumerateArray().Select(x => x.GetProperty("action").GetString()!).ToHashSet() : [];
             using var reader = Reader(partnership);
             foreach (var seed in file.GetProperty("actions").EnumerateArray())
             {
@@ -116,7 +129,7 @@ public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
                 Ints(action["nationalOutcomes"]).ShouldBe(seed.GetProperty("nationalOutcomes").EnumerateArray().Select(x => x.GetInt32()).Distinct().Order(), what);
                 action["milestones"]!.AsArray().Select(m => (m!["description"]!.GetValue<string>(), m["dueText"]?.GetValue<string>(), m["done"]!.GetValue<bool>()))
                     .ShouldBe(seed.GetProperty("milestones").EnumerateArray().Select(m => (m.GetProperty("description").GetString()!, Text(m, "dueText"), m.GetProperty("done").GetBoolean())), what);
-                S(action["status"]).ShouldBe(statuses.GetValueOrDefault(reference), what);
+                S(action["status"]).ShouldBe(completed.Contains(reference) ? "Blue" : statuses.GetValueOrDefault(reference), what);
                 action["effectiveOn"]!.GetValue<string>().ShouldBe(statuses.ContainsKey(reference) ? "2020-11-30" : seed.GetProperty("addedOn").GetString(), what);
             }
         }
@@ -158,18 +171,29 @@ public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
         headings.ShouldAllBe(h => h!["kind"]!.GetValue<string>() == "InspectionPriority");
         headings[0]!["title"]!.GetValue<string>().ShouldBe("1. Improve its approaches to performance measurement and management.");
 
-        // The "Nov Overall RAG": GREEN for priorities 1 and 2, AMBER for 3 to 9.
+        // The "Nov Overall RAG" is the priorities' own: GREEN for priorities 1 and 2, AMBER for 3 to 9. The actions
+        // carry no RAG of their own: the paper gives none per action.
+        headings.Select(h => h!["status"]!.GetValue<string>()).ShouldBe(["Green", "Green", "Amber", "Amber", "Amber", "Amber", "Amber", "Amber", "Amber"]);
+        var history = headings[2]!["statusHistory"]!.AsArray().Single()!;
+        history["to"]!.GetValue<string>().ShouldBe("Amber");
+        history["period"]!.GetValue<string>().ShouldBe("November 2020");
+        history["effectiveOn"]!.GetValue<string>().ShouldBe("2020-11-30");
+
+        var summary = await reader.GetJson($"/partnerships/perth-kinross/plans/{PkInspection}/summary");
+        summary["headingStatuses"]!["green"]!.GetValue<int>().ShouldBe(2);
+        summary["headingStatuses"]!["amber"]!.GetValue<int>().ShouldBe(7);
+        summary["counts"]!["byStatus"]!["notRated"]!.GetValue<int>().ShouldBe(22, "the actions' own statuses, of which the paper gives none");
+        summary["byHeading"]!.AsArray()[0]!["status"]!.GetValue<string>().ShouldBe("Green");
+
         string[] actions = ["1.1", "1.2", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "4.1", "4.2",
                             "5.1", "5.2", "6.1", "6.2", "6.3", "7.1", "8.1", "9.1", "9.2"];
         foreach (var reference in actions)
         {
             var action = await reader.GetJson(ActionPath("perth-kinross", PkInspection, reference));
-            var priority = int.Parse(reference.Split('.')[0]);
-            var expected = priority <= 2 ? "Green" : "Amber";
-            action["status"]!.GetValue<string>().ShouldBe(expected, $"action {reference}");
+            action["status"].ShouldBeNull($"action {reference}");
             var update = action["latestUpdate"]!;
             update["period"]!.GetValue<string>().ShouldBe("November 2020");
-            update["status"]!.GetValue<string>().ShouldBe(expected);
+            update["status"].ShouldBeNull();
             update["effectiveOn"]!.GetValue<string>().ShouldBe("2020-11-30");
             update["narrative"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
         }
@@ -266,9 +290,17 @@ public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
             done += milestones.Count(m => m!["done"]!.GetValue<bool>());
             action["status"].ShouldBeNull("the 2016/17 key actions carry no RAG");
         }
-        total.ShouldBe(73);
+        total.ShouldBe(65, "'Progress report to IJB' is its own column, not a milestone");
         done.ShouldBe(8);
 
+        var themes = (await reader.GetJson($"/partnerships/perth-kinross/plans/{PkStrategic}"))["priorityThemes"]!.AsArray();
+        themes.Select(t => t!["name"]!.GetValue<string>()).ShouldBe(["Prevention and early intervention", "Person centred health, care and support",
+            "Work together with communities", "Inequality, unequal health outcomes and healthy living", "Making the best use of available facilities, people and resource"]);
+        using var anyone = Host.ClientFor(Roles.National);
+        var outcomes = (await anyone.GetJson("/frameworks/national-outcomes"))["outcomes"]!.AsArray();
+        outcomes.Count.ShouldBe(9);
+        outcomes[4]!["name"]!.GetValue<string>().ShouldBe("Health and social care services contribute to reducing health inequalities.");
+        (await reader.GetJson(ActionPath("perth-kinross", PkStrategic, "1")))["progressReportDue"]!.GetValue<string>().ShouldBe("Aug 16");
         var primaryCare = await reader.GetJson(ActionPath("perth-kinross", PkStrategic, "2"));
         var third = primaryCare["milestones"]!.AsArray()[2]!;
         third["description"]!.GetValue<string>().ShouldBe("Primary Care Development Programme developed");
@@ -276,18 +308,77 @@ public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
         third["done"]!.GetValue<bool>().ShouldBeFalse("'Complete July 16' is a target in a report of May 2016");
     }
 
-    /// <summary>An auditor's question: how did action 3.4 become Amber? Through the November 2020 return, by P&amp;K's partner system.</summary>
-    private async Task TheNovemberRagIsAStatusChangeOnTheReportingDate()
+    /// <summary>An auditor's question: how did priority 3 become Amber? Through P&amp;K's partner system, on the reporting date.</summary>
+    private async Task TheNovemberRagIsAHeadingStatusChangeOnTheReportingDate()
     {
         await using var session = Host.Store.QuerySession("perth-kinross");
+        var plan = await session.Events.FetchStreamAsync(PlanLedger.Plans.PlanRecord.KeyFor(PkInspection));
+        var changes = plan.Select(e => e.Data).OfType<PlanLedger.Plans.HeadingStatusChanged>().ToList();
+        changes.Count.ShouldBe(9);
+        var third = changes.Single(c => c.Heading == "3");
+        third.From.ShouldBeNull();
+        third.To.ShouldBe(DeliveryStatus.Amber);
+        third.Provenance.EffectiveOn.ShouldBe(new DateOnly(2020, 11, 30));
+        third.Provenance.RecordedBy.ShouldBe("perth-kinross-partner-system");
+
         var events = await session.Events.FetchStreamAsync(ActionRecord.KeyFor(PkInspection, "3.4"));
-        events.Select(e => e.Data.GetType()).ShouldBe(new[] { typeof(ActionAdded), typeof(ProgressUpdateRecorded), typeof(ActionStatusChanged) });
-        var changed = events[2].Data.ShouldBeOfType<ActionStatusChanged>();
-        changed.From.ShouldBeNull();
-        changed.To.ShouldBe(DeliveryStatus.Amber);
-        changed.Provenance.EffectiveOn.ShouldBe(new DateOnly(2020, 11, 30));
-        changed.Provenance.RecordedBy.ShouldBe("perth-kinross-partner-system");
+        events.Select(e => e.Data.GetType()).ShouldBe(new[] { typeof(ActionAdded), typeof(ProgressUpdateRecorded) });
         events[0].Data.ShouldBeOfType<ActionAdded>().Provenance.EffectiveOn.ShouldBe(new DateOnly(2020, 2, 1));
+    }
+
+    private async Task TheCovidDelaysAreInTheNationalSlippage()
+    {
+        using var reader = Reader("perth-kinross");
+        var market = await reader.GetJson(ActionPath("perth-kinross", PkInspection, "6.1"));
+        var delay = market["delays"]!.AsArray().Single()!;
+        delay["reason"]!.GetValue<string>().ShouldBe("The development of the Market Facilitation Plan has been delayed due to COVID 19.");
+        delay["newTarget"].ShouldBeNull();
+        market["timescale"]!["text"]!.GetValue<string>().ShouldBe("30 December 2020", "no new date was given");
+
+        await Host.NationalViewsCaughtUpAsync();
+        using var national = Host.ClientFor(Roles.National);
+        var slippage = await national.GetJson("/national/slippage?partnership=perth-kinross");
+        slippage["actions"]!.AsArray().Select(a => a!["action"]!.GetValue<string>()).ShouldBe(["6.1", "6.2", "7.1", "9.1"]);
+        var delivery = await national.GetJson("/national/delivery");
+        delivery["partnerships"]!.AsArray().Single(p => p!["partnership"]!.GetValue<string>() == "dundee")!["figures"]!["actions"]!.GetValue<int>()
+            .ShouldBe(66, "Dundee's proposed improvement actions are its actions");
+        var headings = delivery["partnerships"]!.AsArray().Single(p => p!["partnership"]!.GetValue<string>() == "perth-kinross")!["headingStatuses"]!;
+        (headings["green"]!.GetValue<int>(), headings["amber"]!.GetValue<int>()).ShouldBe((2, 7));
+        var summary = await reader.GetJson($"/partnerships/perth-kinross/plans/{PkInspection}/summary");
+        (summary["counts"]!["slipped"]!.GetValue<int>(), summary["counts"]!["delayed"]!.GetValue<int>()).ShouldBe((0, 4));
+    }
+
+    private async Task TheCoveringReportsReproduceTheirPapers()
+    {
+        using var pk = Reader("perth-kinross");
+        var paper = await pk.GetJson("/partnerships/perth-kinross/reports/g-20-132");
+        paper["report"]!["number"]!.GetValue<string>().ShouldBe("G/20/132");
+        paper["effectiveOn"]!.GetValue<string>().ShouldBe("2020-11-30");
+        paper["appendices"]!.AsArray().Single()!["rows"]!.AsArray().Count.ShouldBe(22);
+        var scp = await pk.GetJson("/partnerships/perth-kinross/reports/scp-update-2016-05-13");
+        scp["report"]!["appendixNote"]!.GetValue<string>().ShouldContain("relate to 2016/17 only");
+        using var dundee = Reader("dundee");
+        (await dundee.GetJson("/partnerships/dundee/reports/dijb27-2019"))["report"]!["recommendations"]!.AsArray()
+            .ShouldContain(r => r!.GetValue<string>().Contains("no later than 17 December 2019"));
+        using var orkney = Reader("orkney");
+        (await orkney.GetJson("/partnerships/orkney/reports/ijb-2019-12-11-item-16"))["report"]!["committee"]!.GetValue<string>().ShouldBe("Orkney Integration Joint Board");
+        using var angus = Reader("angus");
+        (await angus.GetJson("/partnerships/angus/reports/draft-improvement-action-plan-2019"))["appendices"]!.AsArray().Single()!["rows"]!.AsArray().Count.ShouldBe(57);
+    }
+
+    private async Task ReadingsAreMarkedAsReadings()
+    {
+        using var angus = Reader("angus");
+        var complete = await angus.GetJson(ActionPath("angus", "msg-improvement-action-plan-2019", "4(v)(a)"));
+        (complete["status"]!.GetValue<string>(), complete["closure"]!.GetValue<string>()).ShouldBe(("Blue", "Completed"));
+        var history = (await angus.GetJson(ActionPath("angus", "msg-improvement-action-plan-2019", "1(ii)(d)") + "/history"))["entries"]!.AsArray();
+        history[0]!["note"]!.GetValue<string>().ShouldContain("the reference 1(ii)(d) is a reading");
+
+        using var orkney = Reader("orkney");
+        var revision = (await orkney.GetJson("/partnerships/orkney/self-assessments/4.4/history"))["entries"]!.AsArray().Last()!;
+        revision["note"]!.GetValue<string>().ShouldStartWith("A reading: the comment names no new rating");
+        var notRead = (await orkney.GetJson("/partnerships/orkney/self-assessments/2.6/history"))["entries"]!.AsArray().Last()!;
+        notRead["note"].ShouldBeNull("2.6's comment says its new level in words");
     }
 
     private static int Count(JsonArray ratings, string rating) => ratings.Count(r => r!["rating"]!.GetValue<string>() == rating);
@@ -304,14 +395,4 @@ public sealed class SeedLoadingTests(LedgerHost host) : LedgerTest(host)
     private static List<JsonElement> PlanFiles() =>
         Directory.GetFiles(Path.Combine(SeedsDirectory, "plans"), "*.json").Order(StringComparer.Ordinal)
             .Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement).ToList();
-
-    private static string FindSeeds()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "seeds");
-            if (File.Exists(Path.Combine(candidate, "partnerships.json"))) return candidate;
-        }
-        throw new DirectoryNotFoundException($"No seeds/ directory above {AppContext.BaseDirectory}");
-    }
 }
