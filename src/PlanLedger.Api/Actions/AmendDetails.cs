@@ -33,6 +33,7 @@ public sealed record AmendDetails(
             RuleForEach(c => c.PriorityThemes).InclusiveBetween(1, 5);
             RuleForEach(c => c.NationalOutcomes).InclusiveBetween(1, 9);
             RuleFor(c => c.Reason).MaximumLength(Limits.Text);
+            RuleFor(c => c.ProgressReportDue).MaximumLength(Limits.Name);
         }
     }
 

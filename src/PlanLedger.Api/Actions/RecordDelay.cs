@@ -14,6 +14,9 @@ namespace PlanLedger.Actions;
 /// <param name="NewTimescale">The new timescale, when one is known.</param>
 public sealed record RecordDelay(string Reason, TimescaleInput? NewTimescale = null, DateOnly? EffectiveOn = null) : IActionChange
 {
+    /// <summary>An example, for the contract.</summary>
+    public static RecordDelay Example => new("The development of the Market Facilitation Plan has been delayed due to COVID 19", EffectiveOn: new DateOnly(2020, 11, 30));
+
     public sealed class Validator : ChangeValidator<RecordDelay>
     {
         public Validator(TimeProvider clock) : base(clock)
@@ -41,10 +44,7 @@ public static class RecordDelayEndpoint
 {
     [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/actions/{action}/delays", Name = "RecordActionDelay")]
     [Tags("Actions")]
-    [ProducesResponseType<Written<ActionRecord>>(200)]
-    [ProducesResponseType<ProblemDetails>(404)]
-    [ProducesResponseType<ProblemDetails>(409)]
-    [ProducesResponseType<ProblemDetails>(412)]
+    [ActionChange]
     public static Task<IResult> Post(RecordDelay command, string partnershipId, string plan, string action, LedgerWrites writes) =>
         writes.ChangeAction(plan, action, command);
 }

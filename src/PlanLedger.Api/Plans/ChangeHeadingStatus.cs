@@ -13,6 +13,9 @@ namespace PlanLedger.Plans;
 /// </summary>
 public sealed record ChangeHeadingStatus(DeliveryStatus Status, string? Reason = null, string? Period = null, DateOnly? EffectiveOn = null) : IEffectiveChange
 {
+    /// <summary>An example, for the contract.</summary>
+    public static ChangeHeadingStatus Example => new(DeliveryStatus.Amber, "Two of three actions on track", "November 2020", new DateOnly(2020, 11, 30));
+
     public sealed class Validator : ChangeValidator<ChangeHeadingStatus>
     {
         public Validator(TimeProvider clock) : base(clock)
@@ -51,10 +54,8 @@ public static class ChangeHeadingStatusEndpoint
 {
     [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/headings/{heading}/status", Name = "ChangeHeadingStatus")]
     [Tags("Plans")]
-    [ProducesResponseType<Written<PlanRecord>>(200)]
-    [ProducesResponseType<ProblemDetails>(404)]
-    [ProducesResponseType<ProblemDetails>(409)]
-    [ProducesResponseType<ProblemDetails>(412)]
+    [PlanChange]
+    [Refuses(404, "Or the plan has no heading with this reference.")]
     public static Task<IResult> Post(ChangeHeadingStatus command, string partnershipId, string plan, string heading, LedgerWrites writes) =>
         writes.ChangePlan(plan, new ChangeHeadingStatus.ForHeading(heading, command));
 }

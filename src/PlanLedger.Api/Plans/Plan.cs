@@ -1,3 +1,4 @@
+using FluentValidation;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
@@ -19,7 +20,17 @@ public sealed record PlanRegistered(
     IReadOnlyList<PriorityTheme>? PriorityThemes = null) : ILedgerEvent;
 
 /// <summary>A plan's own priority theme, by the number its actions are tagged with and its name (e.g. 1, "Prevention and early intervention").</summary>
-public sealed record PriorityTheme(int Number, string Name);
+public sealed record PriorityTheme(int Number, string Name)
+{
+    public sealed class Validator : AbstractValidator<PriorityTheme>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.Number).InclusiveBetween(1, 5);
+            RuleFor(x => x.Name).NotEmpty().MaximumLength(Limits.Title);
+        }
+    }
+}
 
 public sealed record PlanApproved(string ApprovingBody, DateOnly ApprovedOn, string? VersionLabel, Provenance Provenance) : ILedgerEvent;
 

@@ -37,11 +37,7 @@ public sealed record RegisterPlan(
             RuleFor(c => c.ApprovedOn).Must(d => d is null || d.Value.Year is >= 2000 and <= 2100).WithMessage("'Approved On' must be between 2000 and 2100");
             RuleFor(c => c.PriorityThemes).Must(t => t is null || (t.Count <= 5 && t.Select(x => x.Number).Distinct().Count() == t.Count))
                 .WithMessage("At most 5 priority themes, numbered once each");
-            RuleForEach(c => c.PriorityThemes).ChildRules(t =>
-            {
-                t.RuleFor(x => x.Number).InclusiveBetween(1, 5);
-                t.RuleFor(x => x.Name).NotEmpty().MaximumLength(Limits.Title);
-            });
+            RuleForEach(c => c.PriorityThemes).SetValidator(new PriorityTheme.Validator());
         }
     }
 

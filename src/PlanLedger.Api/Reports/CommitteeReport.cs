@@ -1,3 +1,4 @@
+using FluentValidation;
 using JasperFx.Events.Projections;
 using Marten;
 using PlanLedger.Infrastructure;
@@ -6,7 +7,18 @@ using PlanLedger.Ledger;
 namespace PlanLedger.Reports;
 
 /// <summary>Who wrote a report, as its "Author(s)" table gives them.</summary>
-public sealed record ReportAuthor(string Name, string? Designation = null, string? Contact = null);
+public sealed record ReportAuthor(string Name, string? Designation = null, string? Contact = null)
+{
+    public sealed class Validator : AbstractValidator<ReportAuthor>
+    {
+        public Validator()
+        {
+            RuleFor(x => x.Name).NotEmpty().MaximumLength(Limits.Name);
+            RuleFor(x => x.Designation).MaximumLength(Limits.Name);
+            RuleFor(x => x.Contact).MaximumLength(Limits.Name);
+        }
+    }
+}
 
 /// <summary>
 /// A covering report to a committee, as presented: the committee and meeting, the report's number, its
@@ -38,7 +50,35 @@ public sealed record CoveringReport(
     string? NextSteps,
     string? Conclusion,
     IReadOnlyList<string> Plans,
-    string? AppendixNote = null);
+    string? AppendixNote = null)
+{
+    public sealed class Validator : AbstractValidator<CoveringReport>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Reference).IsReference();
+            RuleFor(r => r.Number).MaximumLength(Limits.Name);
+            RuleFor(r => r.Title).NotEmpty().MaximumLength(Limits.Title);
+            RuleFor(r => r.Committee).MaximumLength(Limits.Title);
+            RuleFor(r => r.MeetingDate).Must(d => d is null || d.Value.Year is >= 2000 and <= 2100).WithMessage("'Meeting Date' must be between 2000 and 2100");
+            RuleFor(r => r.Authors).NotNull().Must(a => a.Count <= Limits.Leads).WithMessage($"At most {Limits.Leads} authors");
+            RuleForEach(r => r.Authors).SetValidator(new ReportAuthor.Validator());
+            RuleFor(r => r.Plans).NotEmpty().Must(p => p.Count <= 20 && p.Distinct().Count() == p.Count).WithMessage("'Plans' must name 1 to 20 different plans");
+            RuleForEach(r => r.Plans).IsReference();
+            RuleFor(r => r.Recommendations).NotNull().Must(r => r.Count <= 50);
+            RuleForEach(r => r.Recommendations).NotEmpty().MaximumLength(Limits.Text);
+            RuleFor(r => r.AreasOfNote).NotNull().Must(r => r.Count <= 50);
+            RuleForEach(r => r.AreasOfNote).NotEmpty().MaximumLength(Limits.Text);
+            RuleFor(r => r.Purpose).MaximumLength(Limits.Text);
+            RuleFor(r => r.Background).MaximumLength(Limits.Text);
+            RuleFor(r => r.Progress).MaximumLength(Limits.Text);
+            RuleFor(r => r.ProgressContinued).MaximumLength(Limits.Text);
+            RuleFor(r => r.NextSteps).MaximumLength(Limits.Text);
+            RuleFor(r => r.Conclusion).MaximumLength(Limits.Text);
+            RuleFor(r => r.AppendixNote).MaximumLength(Limits.Text);
+        }
+    }
+}
 
 /// <summary>A committee report was recorded: its covering report, effective on the date it reports (its provenance's effective date).</summary>
 public sealed record CommitteeReportRecorded(CoveringReport Report, Provenance Provenance) : ILedgerEvent;

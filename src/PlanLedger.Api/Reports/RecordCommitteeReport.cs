@@ -15,41 +15,19 @@ namespace PlanLedger.Reports;
 /// </summary>
 public sealed record RecordCommitteeReport(CoveringReport Report, DateOnly? EffectiveOn = null) : IEffectiveChange
 {
+    /// <summary>An example, for the contract.</summary>
+    public static RecordCommitteeReport Example => new(new CoveringReport("g-20-132", "G/20/132", "Joint Inspection Improvement Plan: progress update", "Audit and Performance Committee",
+        new DateOnly(2020, 12, 8), [new ReportAuthor("Head of Performance", null)], "To update the committee on the improvement plan",
+        ["The committee notes the progress made"], null, null, ["COVID-19 has delayed the review of the strategic plan"], null,
+        "A further update in six months", "Progress continues", ["joint-inspection-improvement-plan"]), new DateOnly(2020, 11, 30));
+
     public sealed class Validator : ChangeValidator<RecordCommitteeReport>
     {
         public Validator(TimeProvider clock) : base(clock)
         {
-            RuleFor(c => c.Report).NotNull();
-            RuleFor(c => c.Report.Reference).IsReference().When(c => c.Report is not null);
-            RuleFor(c => c.Report.Number).MaximumLength(Limits.Name).When(c => c.Report is not null);
-            RuleFor(c => c.Report.Title).NotEmpty().MaximumLength(Limits.Title).When(c => c.Report is not null);
-            RuleFor(c => c.Report.Committee).MaximumLength(Limits.Title).When(c => c.Report is not null);
-            RuleFor(c => c.Report.MeetingDate).Must(d => d is null || d.Value.Year is >= 2000 and <= 2100).When(c => c.Report is not null)
-                .WithMessage("'Meeting Date' must be between 2000 and 2100");
+            RuleFor(c => c.Report).NotNull().SetValidator(new CoveringReport.Validator());
             RuleFor(c => c.Report.MeetingDate).NotNull().IsEffectiveDate(clock).When(c => c.Report is not null && c.EffectiveOn is null)
                 .WithMessage("'Meeting Date' is the report's effective date unless 'effectiveOn' is given: one of them is needed, and not in the future");
-            RuleFor(c => c.Report.Authors).NotNull().Must(a => a.Count <= Limits.Leads).When(c => c.Report is not null)
-                .WithMessage($"At most {Limits.Leads} authors");
-            RuleForEach(c => c.Report.Authors).ChildRules(a =>
-            {
-                a.RuleFor(x => x.Name).NotEmpty().MaximumLength(Limits.Name);
-                a.RuleFor(x => x.Designation).MaximumLength(Limits.Name);
-                a.RuleFor(x => x.Contact).MaximumLength(Limits.Name);
-            }).When(c => c.Report?.Authors is not null);
-            RuleFor(c => c.Report.Plans).NotEmpty().Must(p => p.Count <= 20 && p.Distinct().Count() == p.Count).When(c => c.Report is not null)
-                .WithMessage("'Plans' must name 1 to 20 different plans");
-            RuleForEach(c => c.Report.Plans).IsReference().When(c => c.Report?.Plans is not null);
-            RuleFor(c => c.Report.Recommendations).NotNull().Must(r => r.Count <= 50).When(c => c.Report is not null);
-            RuleForEach(c => c.Report.Recommendations).NotEmpty().MaximumLength(Limits.Text).When(c => c.Report?.Recommendations is not null);
-            RuleFor(c => c.Report.AreasOfNote).NotNull().Must(r => r.Count <= 50).When(c => c.Report is not null);
-            RuleForEach(c => c.Report.AreasOfNote).NotEmpty().MaximumLength(Limits.Text).When(c => c.Report?.AreasOfNote is not null);
-            RuleFor(c => c.Report.Purpose).MaximumLength(Limits.Text).When(c => c.Report is not null);
-            RuleFor(c => c.Report.Background).MaximumLength(Limits.Text).When(c => c.Report is not null);
-            RuleFor(c => c.Report.Progress).MaximumLength(Limits.Text).When(c => c.Report is not null);
-            RuleFor(c => c.Report.ProgressContinued).MaximumLength(Limits.Text).When(c => c.Report is not null);
-            RuleFor(c => c.Report.NextSteps).MaximumLength(Limits.Text).When(c => c.Report is not null);
-            RuleFor(c => c.Report.Conclusion).MaximumLength(Limits.Text).When(c => c.Report is not null);
-            RuleFor(c => c.Report.AppendixNote).MaximumLength(Limits.Text).When(c => c.Report is not null);
         }
     }
 
@@ -75,10 +53,10 @@ public static class RecordCommitteeReportEndpoint
 {
     [WolverinePost("/partnerships/{partnershipId}/reports", Name = "RecordCommitteeReport")]
     [Tags("Reports")]
-    [ProducesResponseType<Written<CommitteeReportRecord>>(201)]
-    [ProducesResponseType<ProblemDetails>(409)]
-    [ProducesResponseType<ProblemDetails>(412)]
-    [ProducesResponseType<ProblemDetails>(422)]
+    [WriteAnswers(typeof(CommitteeReportRecord), 201, RepeatIsUnchanged = true)]
+    [Refuses(409, "A different report was already recorded under this reference.")]
+    [Refuses(412, RefusalMeanings.CreateCondition)]
+    [Refuses(422, "The report covers a plan the partnership does not have.")]
     public static Task<IResult> Post(RecordCommitteeReport command, string partnershipId, LedgerWrites writes) =>
         writes.Run(command, async write =>
         {

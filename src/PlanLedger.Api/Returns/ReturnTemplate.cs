@@ -20,6 +20,9 @@ public static class ReturnTemplate
     public static readonly string[] Columns = ["Reference", "Heading", "Action", "Status", "Update", "Next Steps", "Timescale"];
     public static readonly string[] Editable = ["Status", "Update", "Next Steps", "Timescale"];
 
+    /// <summary>An example upload, for the contract: one row edited.</summary>
+    public static CsvTable Example => new(Columns, [["1.1", "KF1", "Review the workforce plan", "GREEN", "Workforce plan published", "Monitor recruitment", "January 2020 IJB"]]);
+
     public static CsvTable Of(PlanView view) => new(Columns, view.Actions
         .Where(a => a.Closure is not (Ledger.ActionClosure.Withdrawn or Ledger.ActionClosure.Superseded))
         .Select(a => (IReadOnlyList<object?>)

@@ -23,8 +23,32 @@ internal sealed class CsvUploadBody : IOperationFilter
             Description = "The plan's return template (GET …/return-template), edited: RFC 4180 CSV with the header row, or the .xlsx workbook.",
             Content = new Dictionary<string, IOpenApiMediaType>
             {
-                ["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                ["text/csv"] = new OpenApiMediaType
+                {
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    Example = System.Text.Json.Nodes.JsonValue.Create(Csv.Write(ReturnTemplate.Example))
+                },
                 [Xlsx.ContentType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } }
+            }
+        };
+        // With dryRun=true the answer is the preview; otherwise what the return recorded, as every write answers.
+        var preview = context.SchemaGenerator.GenerateSchema(typeof(ReturnPreview), context.SchemaRepository);
+        var written = context.SchemaGenerator.GenerateSchema(typeof(Written<Actions.ReturnResult>), context.SchemaRepository);
+        operation.Responses ??= new OpenApiResponses();
+        operation.Responses["200"] = new OpenApiResponse
+        {
+            Description = "dryRun=true: what would change, row by row, and every problem (nothing recorded). Otherwise: the return recorded (outcome Appended) or nothing to change (Unchanged).",
+            Headers = new Dictionary<string, IOpenApiHeader>
+            {
+                ["Idempotent-Replayed"] = new OpenApiHeader
+                {
+                    Description = "\"true\" when this is the stored answer to an earlier upload with the same Idempotency-Key (nothing was appended now).",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^true$" }
+                }
+            },
+            Content = new Dictionary<string, IOpenApiMediaType>
+            {
+                ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchema { OneOf = [preview, written] } }
             }
         };
     }

@@ -153,7 +153,7 @@ public static class UploadReturnEndpoint
             return Problems.Result(415, "Unsupported media type", $"Upload the return template as text/csv or {Xlsx.ContentType}.", "Content-Type");
         if (string.IsNullOrWhiteSpace(period) || period.Length > Limits.Name)
             return Problems.Result(400, "Invalid query", $"'period' is required: 1 to {Limits.Name} characters, e.g. November 2020.", "period");
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = clock.PartnershipToday();
         if (effectiveOn is { } date && (date < new DateOnly(2000, 1, 1) || date > today.AddDays(1)))
             return Problems.Result(400, "Invalid query", "'effectiveOn' must be a date from 2000-01-01 up to today.", "effectiveOn");
         string file;
