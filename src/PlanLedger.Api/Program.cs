@@ -1,3 +1,4 @@
+using PlanLedger.Changes;
 using PlanLedger.Infrastructure;
 using PlanLedger.Security;
 
@@ -9,6 +10,7 @@ builder.AddServiceDefaults();
 builder.AddLedgerStore();
 builder.AddLedgerHttp();
 builder.AddLedgerSecurity();
+builder.AddChangeFeed();
 
 var app = builder.Build();
 
