@@ -1,6 +1,7 @@
 using PlanLedger.Changes;
 using PlanLedger.Infrastructure;
 using PlanLedger.Security;
+using PlanLedger.Webhooks;
 
 if (DevelopmentTokens.TryRun(args)) return 0;
 
@@ -11,6 +12,7 @@ builder.AddLedgerStore();
 builder.AddLedgerHttp();
 builder.AddLedgerSecurity();
 builder.AddChangeFeed();
+builder.AddWebhooks();
 
 var app = builder.Build();
 

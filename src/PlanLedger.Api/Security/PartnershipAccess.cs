@@ -17,7 +17,7 @@ public sealed class PartnershipAccess(RequestDelegate next)
         if (http.GetRouteValue(RouteKey) is string partnership)
         {
             var caller = http.Caller();
-            if (!caller.MaySee(partnership) || !await directory.ExistsAsync(partnership, http.RequestAborted))
+            if (!(caller.MaySee(partnership) || AdministeredByAdmin(http, caller)) || !await directory.ExistsAsync(partnership, http.RequestAborted))
             {
                 await Problems.Result(404, "Not found", $"Partnership '{partnership}' was not found.").ExecuteAsync(http);
                 return;
@@ -26,4 +26,12 @@ public sealed class PartnershipAccess(RequestDelegate next)
         }
         await next(http);
     }
+
+    private static bool AdministeredByAdmin(HttpContext http, Caller caller) =>
+        caller.Roles.Contains(Roles.Admin)
+        && http.GetEndpoint()?.Metadata.GetMetadata<Wolverine.Http.HttpChain>()?.Method.Method.IsDefined(typeof(PartnershipAdministrationAttribute), false) == true;
 }
+
+/// <summary>An operation the admin may also perform on any partnership (its policy still decides who else may).</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class PartnershipAdministrationAttribute : Attribute;
