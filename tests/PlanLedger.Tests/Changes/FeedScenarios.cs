@@ -40,9 +40,11 @@ public static class FeedScenarios
     }
 
     /// <summary>The ids of a partnership's events as the ledger holds them, in ledger order (its onboarding included).</summary>
-    public static async Task<List<string>> LedgerEventIdsAsync(this LedgerHost host, string? partnership)
+    public static Task<List<string>> LedgerEventIdsAsync(this LedgerHost host, string? partnership) => LedgerEventIdsAsync(host.ConnectionString, partnership);
+
+    public static async Task<List<string>> LedgerEventIdsAsync(string connectionString, string? partnership)
     {
-        await using var connection = new NpgsqlConnection(host.ConnectionString);
+        await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(partnership is null
             ? "select id from planledger.mt_events order by seq_id"
