@@ -58,7 +58,16 @@ if (args.Contains("--probe"))
 }
 
 // Started first, on the fresh database, so its cold start is not measured behind other phases' I/O.
-await using var api = await ApiProcess.StartAsync(apiDll, db, signingKey, 5190);
+// --feed: the receiver is on loopback, which production settings refuse as a webhook target.
+await using var api = await ApiProcess.StartAsync(apiDll, db, signingKey, 5190,
+    settings: args.Contains("--feed") ? new Dictionary<string, string> { ["Webhooks__AllowPrivateTargets"] = "true" } : null);
+if (args.Contains("--feed"))
+{
+    Console.WriteLine("Change feed and webhooks");
+    await FeedBench.RunAsync(api, db, signingKey, report, phase, json);
+    await report.WriteAsync(Path.Combine(resultsDir, "feed"));
+    return 0;
+}
 report.Add("footprint", "cold start to ready", api.ColdStart.TotalMilliseconds, "ms", "< 3000 ms", api.ColdStart.TotalMilliseconds < 3000);
 
 // Runs a measured phase and reports where its CPU went: API, PostgreSQL and this load generator.

@@ -30,6 +30,8 @@ public sealed class WebhookDispatcher(
     // Advisory lock space (two-key form) for subscriptions: "PLWH".
     private const int LockSpace = 0x504C5748;
     private const int ResponseExcerpt = 256;
+    // Events read at a time for one subscription; still delivered one a request, each acknowledged before the next.
+    private const int Batch = 100;
     private readonly HttpClient _http = targets.CreateClient();
     // How far each subscription (per replay) has been scanned without finding an event it takes: not durable, only saves rescans.
     private readonly ConcurrentDictionary<(Guid, int), long> _scanned = new();
@@ -73,7 +75,18 @@ public sealed class WebhookDispatcher(
         var due = active.Where(s => (s.NextAttemptAt is null || s.NextAttemptAt <= now)
                                     && Math.Max(s.Position, _scanned.GetValueOrDefault((s.Id, s.Replays))) < upTo).ToList();
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.Parallel, CancellationToken = token },
-            async (s, t) => await DeliverAsync(s.Id, upTo, t));
+            async (s, t) =>
+            {
+                try
+                {
+                    await DeliverAsync(s.Id, upTo, t);
+                }
+                catch (Exception e) when (!t.IsCancellationRequested)
+                {
+                    // e.g. a concurrent pause won the document: the event is delivered again, with its webhook-id.
+                    logger.LogWarning(e, "Webhook {Subscription} delivery interrupted; it resumes from its last acknowledged position", s.Id);
+                }
+            });
         var next = active.Where(s => s.NextAttemptAt > now).Select(s => s.NextAttemptAt!.Value - now).DefaultIfEmpty(options.Poll).Min();
         return next < options.Poll ? next : options.Poll;
     }
@@ -90,24 +103,32 @@ public sealed class WebhookDispatcher(
             if (!(bool)(await take.ExecuteScalarAsync(token))!) return; // another node is delivering it
         }
         // Closing the unpooled connection releases the lock, also when delivery fails.
-        while (!token.IsCancellationRequested)
+        WebhookSubscription? s;
+        await using (var session = store.QuerySession()) s = await session.LoadAsync<WebhookSubscription>(id, token);
+        while (s is { State: WebhookState.Active } && !(s.NextAttemptAt > clock.GetUtcNow()) && !token.IsCancellationRequested)
         {
-            WebhookSubscription? s;
-            await using (var session = store.QuerySession()) s = await session.LoadAsync<WebhookSubscription>(id, token);
-            if (s is null || s.State != WebhookState.Active || s.NextAttemptAt > clock.GetUtcNow()) return;
             var from = Math.Max(s.Position, _scanned.GetValueOrDefault((s.Id, s.Replays)));
-            var next = (await ChangeReader.ReadAsync(store, s.Scope, from, upTo, 1, s.EventTypes, token)).FirstOrDefault();
-            if (next is null)
+            var batch = await ChangeReader.ReadAsync(store, s.Scope, from, upTo, Batch, s.EventTypes, token);
+            if (batch.Count == 0)
             {
                 _scanned[(s.Id, s.Replays)] = upTo;
                 return;
             }
-            if (!await SendAsync(s, next, token)) return;
+            WebhookSubscription delivering = s;
+            foreach (var e in batch)
+            {
+                if (await SendAsync(delivering, e, token) is not { } next) return;
+                delivering = next;
+            }
+            s = delivering;
         }
     }
 
-    /// <summary>One attempt to deliver one event; logs it and moves the subscription on, or schedules the retry.</summary>
-    private async Task<bool> SendAsync(WebhookSubscription s, ChangeEvent e, CancellationToken token)
+    /// <summary>
+    /// One attempt to deliver one event; logs it and moves the subscription on, or schedules the retry. Answers the
+    /// subscription to go on delivering with, or null to stop (failed, paused, replayed or deleted meanwhile).
+    /// </summary>
+    private async Task<WebhookSubscription?> SendAsync(WebhookSubscription s, ChangeEvent e, CancellationToken token)
     {
         var body = e.ToUtf8();
         var now = clock.GetUtcNow();
@@ -143,7 +164,7 @@ public sealed class WebhookDispatcher(
 
         await using var session = store.LightweightSession();
         var current = await session.LoadAsync<WebhookSubscription>(s.Id, token);
-        if (current is null) return false; // deleted meanwhile
+        if (current is null) return null; // deleted meanwhile
         var attempts = current.ConsecutiveFailures + 1;
         session.Store(new WebhookAttempt(Guid.NewGuid(), s.Id, e.Sequence, e.Id, e.Type, attempts, now, status,
             watch.ElapsedMilliseconds, excerpt, error, delivered));
@@ -172,7 +193,7 @@ public sealed class WebhookDispatcher(
         session.Store(updated);
         await session.SaveChangesAsync(token);
         if (!delivered) logger.LogInformation("Webhook {Subscription} delivery of {Position} failed ({Attempt}): {Error}", s.Id, e.Sequence, attempts, error);
-        return delivered && !replayed;
+        return delivered && !replayed && updated.State == WebhookState.Active ? updated : null;
     }
 
     /// <summary>Exponential, capped, with jitter: half the delay fixed, half random, so retrying receivers are not hit in step.</summary>
