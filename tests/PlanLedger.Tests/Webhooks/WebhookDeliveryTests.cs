@@ -165,6 +165,25 @@ public sealed class WebhookDeliveryTests(LedgerHost host) : LedgerTest(host)
     }
 
     [Fact]
+    public async Task two_api_nodes_never_deliver_one_subscription_at_once_nor_twice()
+    {
+        await using var second = Host.Factory(Host.ConnectionString, "Disabled");
+        using (var probe = second.CreateClient())
+            await Eventually(async () => JsonValue.Create((int)(await probe.GetAsync("/health/ready")).StatusCode), ready => ready.GetValue<int>() == 200, 60);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var writer = await Host.PlanWithActionAsync();
+        await Subscribe(writer, Hooks, new { url = receiver.Url, after = 0 });
+        string[] statuses = ["Red", "Amber", "Green"];
+        for (var i = 0; i < 12; i++)
+            await writer.Post("/partnerships/orkney/plans/msg-plan/actions/1.1/status", new { status = statuses[i % 3], reason = $"Change {i}" });
+        var ledger = await Host.LedgerEventIdsAsync("orkney");
+
+        await receiver.WaitUntil(d => d.Count >= ledger.Count);
+        receiver.Deliveries.Select(d => d.WebhookId).ShouldBe(ledger);
+        receiver.MostAtOnce.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task bad_subscriptions_are_refused_naming_the_field()
     {
         var writer = await Host.PlanWithActionAsync();

@@ -42,6 +42,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Completes the n-th request only when this returns; lets a test hold a delivery in flight.</summary>
     public Func<int, Task> Hold { get; set; } = _ => Task.CompletedTask;
     public string Url { get; private set; } = "";
+    private int _inFlight;
+    /// <summary>The most requests the receiver was answering at once.</summary>
+    public int MostAtOnce { get; private set; }
     public IReadOnlyList<Delivery> Deliveries => _deliveries.ToList();
     public IEnumerable<Delivery> Acknowledged => Deliveries.Where(d => d.AnsweredWith is >= 200 and < 300);
 
@@ -58,12 +61,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
         app.MapPost("/hooks/planledger", async (HttpContext http) =>
         {
             var n = Interlocked.Increment(ref count);
+            var atOnce = Interlocked.Increment(ref receiver._inFlight);
+            lock (receiver._deliveries) receiver.MostAtOnce = Math.Max(receiver.MostAtOnce, atOnce);
             using var body = new MemoryStream();
             await http.Request.Body.CopyToAsync(body);
             await receiver.Hold(n);
             var status = receiver.Answer(n);
             receiver._deliveries.Enqueue(new Delivery(http.Request.Headers["webhook-id"].ToString(), http.Request.Headers["webhook-timestamp"].ToString(),
                 http.Request.Headers["webhook-signature"].ToString(), body.ToArray(), status));
+            Interlocked.Decrement(ref receiver._inFlight);
             receiver._arrived.Release();
             http.Response.StatusCode = status;
             await http.Response.WriteAsync(status == 200 ? "thanks" : "receiver is down for maintenance");
