@@ -153,6 +153,35 @@ public sealed class ChangeFeedTests(LedgerHost host) : LedgerTest(host)
     }
 
     [Fact]
+    public async Task a_transaction_held_open_past_the_daemons_stale_gap_threshold_is_still_not_skipped()
+    {
+        await Host.OnboardAsync("orkney");
+        var writer = Host.ClientFor(Roles.PartnerWriter, "orkney");
+        using var reader = Host.ClientFor(Roles.PartnerReader, "orkney");
+        var (_, cursor) = await reader.Follow(Feed);
+        await using var slow = await HeldAppend.StartAsync(Host, "orkney", "1.1");
+        await writer.Post("/partnerships/orkney/self-assessments/1.2", new { rating = "Established" });
+
+        // The daemon records when it first saw its mark stuck under the gap; wait until that is older than its
+        // stale threshold (3 s) plus a slow poll, by the database's clock: the daemon has then weighed skipping it.
+        await using (var connection = new Npgsql.NpgsqlConnection(Host.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var stuck = new Npgsql.NpgsqlCommand(
+                "select coalesce(bool_or(now() - last_updated > interval '5 seconds'), false) from planledger.mt_event_progression where name = 'HighWaterStuckGap'", connection);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (!(bool)(await stuck.ExecuteScalarAsync(timeout.Token))!) await Task.Delay(100, timeout.Token);
+        }
+        var page = await reader.ReadPage($"{Feed}?after={cursor}");
+        page.Events.ShouldBeEmpty();
+        page.Next.ShouldBeLessThan(slow.Sequence);
+
+        await slow.CommitAsync();
+        var (released, _) = await reader.Follow(Feed, cursor);
+        released.Select(e => e["subject"]!.GetValue<string>()).ShouldBe(["/partnerships/orkney/self-assessments/1.1", "/partnerships/orkney/self-assessments/1.2"]);
+    }
+
+    [Fact]
     public async Task following_the_feed_under_concurrent_slow_writers_yields_exactly_the_ledger()
     {
         await Host.OnboardAsync("orkney");
