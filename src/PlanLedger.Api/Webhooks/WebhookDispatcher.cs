@@ -36,6 +36,7 @@ public sealed class WebhookDispatcher(
     // How far each subscription (per replay) has been scanned without finding an event it takes: not durable, only saves rescans.
     private readonly ConcurrentDictionary<(Guid, int), long> _scanned = new();
     private readonly string _lockConnection = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ConnectionString;
+    private DateTimeOffset _pruned = DateTimeOffset.MinValue;
     private volatile TaskCompletionSource _kick = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Looks for due work now (a subscription was made, resumed or replayed).</summary>
@@ -50,7 +51,11 @@ public sealed class WebhookDispatcher(
             var wait = options.Poll;
             try
             {
-                if (database.SchemaReady) wait = await DispatchDueAsync(stoppingToken);
+                if (database.SchemaReady)
+                {
+                    wait = await DispatchDueAsync(stoppingToken);
+                    await PruneAttemptsAsync(stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -194,6 +199,18 @@ public sealed class WebhookDispatcher(
         await session.SaveChangesAsync(token);
         if (!delivered) logger.LogInformation("Webhook {Subscription} delivery of {Position} failed ({Attempt}): {Error}", s.Id, e.Sequence, attempts, error);
         return delivered && !replayed && updated.State == WebhookState.Active ? updated : null;
+    }
+
+    /// <summary>Keeps the attempt log to its retention period; every node may prune, deleting twice is harmless.</summary>
+    private async Task PruneAttemptsAsync(CancellationToken token)
+    {
+        var now = clock.GetUtcNow();
+        if (now - _pruned < TimeSpan.FromHours(1)) return;
+        _pruned = now;
+        var cutoff = now - options.AttemptRetention;
+        await using var session = store.LightweightSession();
+        session.DeleteWhere<WebhookAttempt>(a => a.At < cutoff);
+        await session.SaveChangesAsync(token);
     }
 
     /// <summary>Exponential, capped, with jitter: half the delay fixed, half random, so retrying receivers are not hit in step.</summary>

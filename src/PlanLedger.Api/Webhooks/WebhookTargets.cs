@@ -25,6 +25,8 @@ public sealed class WebhookOptions
     /// <summary>Networks (CIDR, e.g. 10.20.0.0/16) allowed although private.</summary>
     public List<string> AllowedNetworks { get; set; } = [];
     public bool Dispatch { get; set; } = true;
+    /// <summary>Attempts older than this are deleted from the log (checked hourly).</summary>
+    public TimeSpan AttemptRetention { get; set; } = TimeSpan.FromDays(30);
 }
 
 /// <summary>

@@ -28,7 +28,7 @@ public static class WebhooksModule
         {
             // One table across partnerships: the dispatcher reads every subscription; the partnership is a field.
             opts.Schema.For<WebhookSubscription>().SingleTenanted().UseOptimisticConcurrency(true).Index(s => s.Partnership!);
-            opts.Schema.For<WebhookAttempt>().SingleTenanted().Index(a => a.SubscriptionId);
+            opts.Schema.For<WebhookAttempt>().SingleTenanted().Index(a => a.SubscriptionId).Index(a => a.At);
         });
         return builder;
     }

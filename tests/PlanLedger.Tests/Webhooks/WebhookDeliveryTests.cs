@@ -184,6 +184,22 @@ public sealed class WebhookDeliveryTests(LedgerHost host) : LedgerTest(host)
     }
 
     [Fact]
+    public async Task attempts_older_than_the_retention_period_leave_the_log()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var writer = await Host.PlanWithActionAsync();
+        var (id, _) = await Subscribe(writer, Hooks, new { url = receiver.Url, after = 0 });
+        var ledger = await Host.LedgerEventIdsAsync("orkney");
+        await Eventually(() => writer.GetJson($"{Hooks}/{id}/attempts"), a => a["attempts"]!.AsArray().Count == ledger.Count);
+
+        Host.Clock.Advance(TimeSpan.FromDays(31));
+        await writer.Post("/partnerships/orkney/plans/msg-plan/actions/1.1/status", new { status = "Green", reason = "A month on" });
+        var attempts = await Eventually(() => writer.GetJson($"{Hooks}/{id}/attempts"),
+            a => a["attempts"]!.AsArray().Count == 1 && a["attempts"]![0]!["delivered"]!.GetValue<bool>());
+        attempts["attempts"]![0]!["eventType"]!.GetValue<string>().ShouldBe("scot.planledger.action.status-changed");
+    }
+
+    [Fact]
     public async Task bad_subscriptions_are_refused_naming_the_field()
     {
         var writer = await Host.PlanWithActionAsync();
