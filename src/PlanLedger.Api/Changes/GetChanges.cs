@@ -68,7 +68,7 @@ public static class GetChanges
         {
             var lastEventId = http.Request.Headers["Last-Event-ID"].FirstOrDefault();
             if (lastEventId is not null && !(long.TryParse(lastEventId, out var resumed) && resumed >= 0))
-                return Problems("Last-Event-ID", "must be a position (0 or more) the stream sent as an event id.");
+                return HeaderProblem("Last-Event-ID", "must be a position (0 or more) the stream sent as an event id.");
             await StreamAsync(scope, lastEventId is null ? after ?? 0 : long.Parse(lastEventId), size, store, safe, http);
             return Results.Empty;
         }
@@ -85,7 +85,7 @@ public static class GetChanges
         }
     }
 
-    private static IResult Problems(string field, string detail) =>
+    private static IResult HeaderProblem(string field, string detail) =>
         Infrastructure.Problems.Result(400, "Invalid header", $"Header '{field}' {detail}", field);
 
     private static async Task StreamAsync(FeedScope scope, long after, int size, IDocumentStore store, SafePosition safe, HttpContext http)
