@@ -65,6 +65,7 @@ public sealed class LedgerHost : IAsyncLifetime
             b.UseSetting("Webhooks:RetryCap", "00:00:00.200");
             b.UseSetting("Webhooks:PauseAfterFailures", "5");
             b.UseSetting("Webhooks:Poll", "00:00:00.200");
+            b.UseSetting("Webhooks:Timeout", "00:00:03");
             b.ConfigureLogging(l => l.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning));
             b.ConfigureServices(s =>
             {

@@ -148,16 +148,20 @@ public sealed class WebhookDispatcher(
         int? status = null;
         string? excerpt = null, error = null;
         var watch = Stopwatch.StartNew();
+        // One deadline for the answer and its body: a receiver trickling bytes cannot hold the subscription.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(token);
+        deadline.CancelAfter(options.Timeout);
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             status = (int)response.StatusCode;
-            excerpt = await ExcerptAsync(response, token);
+            excerpt = await ExcerptAsync(response, deadline.Token);
             if (status is >= 300 and < 400) error = "Redirects are not followed.";
         }
         catch (OperationCanceledException) when (!token.IsCancellationRequested)
         {
-            error = $"No answer within {options.Timeout.TotalSeconds:0.#} s.";
+            status = null;
+            error = $"No complete answer within {options.Timeout.TotalSeconds:0.#} s.";
         }
         catch (HttpRequestException x)
         {

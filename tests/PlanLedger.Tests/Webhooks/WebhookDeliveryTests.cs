@@ -200,6 +200,26 @@ public sealed class WebhookDeliveryTests(LedgerHost host) : LedgerTest(host)
     }
 
     [Fact]
+    public async Task a_receiver_that_does_not_answer_in_time_gets_the_event_again_with_the_same_webhook_id()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var late = new TaskCompletionSource();
+        receiver.Hold = n => n == 1 ? late.Task : Task.CompletedTask;
+        var writer = await Host.PlanWithActionAsync();
+        var (id, _) = await Subscribe(writer, Hooks, new { url = receiver.Url, after = 0 });
+
+        var attempts = await Eventually(() => writer.GetJson($"{Hooks}/{id}/attempts"), a => a["attempts"]!.AsArray().Count > 0);
+        attempts["attempts"]![0]!["error"]!.GetValue<string>().ShouldStartWith("No complete answer within 3 s");
+        attempts["attempts"]![0]!["status"].ShouldBeNull();
+        late.SetResult();
+
+        var ledger = await Host.LedgerEventIdsAsync("orkney");
+        await receiver.WaitUntil(d => d.Count >= ledger.Count + 1);
+        receiver.Deliveries.Select(d => d.WebhookId).Distinct().ShouldBe(ledger);
+        receiver.Deliveries.Count(d => d.WebhookId == ledger[0]).ShouldBe(2);
+    }
+
+    [Fact]
     public async Task bad_subscriptions_are_refused_naming_the_field()
     {
         var writer = await Host.PlanWithActionAsync();
