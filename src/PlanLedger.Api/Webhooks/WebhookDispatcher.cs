@@ -171,38 +171,41 @@ public sealed class WebhookDispatcher(
         var delivered = status is >= 200 and < 300;
         error ??= delivered ? null : $"The receiver answered {status}.";
 
-        await using var session = store.LightweightSession();
-        var current = await session.LoadAsync<WebhookSubscription>(s.Id, token);
-        if (current is null) return null; // deleted meanwhile
-        var attempts = current.ConsecutiveFailures + 1;
-        session.Store(new WebhookAttempt(Guid.NewGuid(), s.Id, e.Sequence, e.Id, e.Type, attempts, now, status,
-            watch.ElapsedMilliseconds, excerpt, error, delivered));
-        var replayed = current.Replays != s.Replays;
-        WebhookSubscription updated;
-        if (delivered)
+        // Logged and moved on together; a management change (pause, rotation) racing this save is re-read, not lost.
+        for (var attempt = 1; ; attempt++)
         {
-            updated = current with
+            await using var session = store.LightweightSession();
+            var current = await session.LoadAsync<WebhookSubscription>(s.Id, token);
+            if (current is null) return null; // deleted meanwhile
+            var failures = current.ConsecutiveFailures + 1;
+            var replayed = current.Replays != s.Replays;
+            var updated = delivered
+                ? current with
+                {
+                    Position = replayed ? current.Position : e.Sequence, ConsecutiveFailures = 0, NextAttemptAt = null, LastError = null,
+                    Delivered = current.Delivered + 1
+                }
+                : failures >= options.PauseAfterFailures
+                    ? current with
+                    {
+                        State = WebhookState.Paused, PausedAt = now, ConsecutiveFailures = failures, NextAttemptAt = null, LastError = error,
+                        PausedReason = $"Paused after {failures} failed deliveries in a row; the last: {error}"
+                    }
+                    : current with { ConsecutiveFailures = failures, NextAttemptAt = now + Backoff(failures), LastError = error };
+            session.Store(new WebhookAttempt(Guid.NewGuid(), s.Id, e.Sequence, e.Id, e.Type, failures, now,
+                status, watch.ElapsedMilliseconds, excerpt, error, delivered));
+            session.Store(updated);
+            try
             {
-                Position = replayed ? current.Position : e.Sequence, ConsecutiveFailures = 0, NextAttemptAt = null, LastError = null,
-                Delivered = current.Delivered + 1
-            };
-        }
-        else if (attempts >= options.PauseAfterFailures)
-        {
-            updated = current with
+                await session.SaveChangesAsync(token);
+            }
+            catch (JasperFx.ConcurrencyException) when (attempt < 10)
             {
-                State = WebhookState.Paused, PausedAt = now, ConsecutiveFailures = attempts, NextAttemptAt = null, LastError = error,
-                PausedReason = $"Paused after {attempts} failed deliveries in a row; the last: {error}"
-            };
+                continue;
+            }
+            if (!delivered) logger.LogInformation("Webhook {Subscription} delivery of {Position} failed ({Attempt}): {Error}", s.Id, e.Sequence, failures, error);
+            return delivered && !replayed && updated.State == WebhookState.Active ? updated : null;
         }
-        else
-        {
-            updated = current with { ConsecutiveFailures = attempts, NextAttemptAt = now + Backoff(attempts), LastError = error };
-        }
-        session.Store(updated);
-        await session.SaveChangesAsync(token);
-        if (!delivered) logger.LogInformation("Webhook {Subscription} delivery of {Position} failed ({Attempt}): {Error}", s.Id, e.Sequence, attempts, error);
-        return delivered && !replayed && updated.State == WebhookState.Active ? updated : null;
     }
 
     /// <summary>Keeps the attempt log to its retention period; every node may prune, deleting twice is harmless.</summary>

@@ -128,6 +128,7 @@ public sealed class WebhookDeliveryTests(LedgerHost host) : LedgerTest(host)
         var (id, oldSecret) = await Subscribe(writer, Hooks, new { url = receiver.Url, after = 0 });
         var ledger = await Host.LedgerEventIdsAsync("orkney");
         await receiver.WaitUntil(d => d.Count >= ledger.Count);
+        await Eventually(() => writer.GetJson($"{Hooks}/{id}"), s => s["delivered"]!.GetValue<long>() == ledger.Count);
 
         var rotated = await writer.Post($"{Hooks}/{id}/secret", new { });
         var newSecret = rotated["secret"]!.GetValue<string>();
@@ -208,9 +209,12 @@ public sealed class WebhookDeliveryTests(LedgerHost host) : LedgerTest(host)
         var writer = await Host.PlanWithActionAsync();
         var (id, _) = await Subscribe(writer, Hooks, new { url = receiver.Url, after = 0 });
 
-        var attempts = await Eventually(() => writer.GetJson($"{Hooks}/{id}/attempts"), a => a["attempts"]!.AsArray().Count > 0);
-        attempts["attempts"]![0]!["error"]!.GetValue<string>().ShouldStartWith("No complete answer within 3 s");
-        attempts["attempts"]![0]!["status"].ShouldBeNull();
+        var attempts = await Eventually(() => writer.GetJson($"{Hooks}/{id}/attempts"),
+            a => a["attempts"]!.AsArray().Any(x => !x!["delivered"]!.GetValue<bool>()));
+        var timedOut = attempts["attempts"]!.AsArray().Single(x => !x!["delivered"]!.GetValue<bool>())!;
+        timedOut["error"]!.GetValue<string>().ShouldStartWith("No complete answer within 3 s");
+        timedOut["status"].ShouldBeNull();
+        timedOut["webhookId"]!.GetValue<string>().ShouldBe((await Host.LedgerEventIdsAsync("orkney"))[0]);
         late.SetResult();
 
         var ledger = await Host.LedgerEventIdsAsync("orkney");
