@@ -29,6 +29,8 @@ public sealed class SafePosition(IDocumentStore store, LedgerDatabase database, 
     private const int Window = 10_000;
 
     private readonly TimeSpan _poll = TimeSpan.FromMilliseconds(configuration.GetValue("Ledger:Feed:PollMilliseconds", 1000));
+    // Under a write load every append notifies; one reading per interval serves them all (and wakes every waiter once).
+    private readonly TimeSpan _coalesce = TimeSpan.FromMilliseconds(configuration.GetValue("Ledger:Feed:CoalesceMilliseconds", 20));
     private readonly SemaphoreSlim _appended = new(0, 1);
     private TaskCompletionSource _moved = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _current;
@@ -94,6 +96,7 @@ public sealed class SafePosition(IDocumentStore store, LedgerDatabase database, 
             {
                 await _appended.WaitAsync(_poll, stoppingToken);
                 if (database.SchemaReady) await ReadAsync(stoppingToken);
+                await Task.Delay(_coalesce, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
