@@ -1,5 +1,6 @@
 using PlanLedger.Actions;
 using PlanLedger.Audit;
+using PlanLedger.Changes;
 using PlanLedger.Infrastructure;
 using PlanLedger.National;
 using PlanLedger.Partnerships;
@@ -9,6 +10,7 @@ using PlanLedger.Returns;
 using PlanLedger.Security;
 using PlanLedger.SelfAssessments;
 using PlanLedger.Web;
+using PlanLedger.Webhooks;
 
 if (DevelopmentTokens.TryRun(args)) return 0;
 
@@ -20,6 +22,8 @@ builder.AddLedgerHttp();
 builder.AddLedgerSecurity();
 builder.AddHttpHardening();
 builder.AddWebScreens();
+builder.AddChangeFeed();
+builder.AddWebhooks();
 
 var app = builder.Build();
 

@@ -13,7 +13,7 @@ public sealed class ApiProcess : IAsyncDisposable
     private ApiProcess(Process process, string url) { _process = process; Url = url; }
 
     public static async Task<ApiProcess> StartAsync(string dll, string database, string signingKey, int port, string? daemon = null,
-        string environment = "Production")
+        string environment = "Production", IReadOnlyDictionary<string, string>? settings = null)
     {
         var url = $"http://127.0.0.1:{port}";
         var info = new ProcessStartInfo("dotnet", [dll])
@@ -31,6 +31,7 @@ public sealed class ApiProcess : IAsyncDisposable
         if (daemon is not null) info.Environment["Ledger__Daemon"] = daemon;
         info.Environment["Ledger__TypeLoadMode"] = "Static";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) info.Environment[key] = value;
 
         var started = Stopwatch.StartNew();
         var process = Process.Start(info)!;

@@ -64,7 +64,16 @@ var freePort = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback,
 freePort.Start();
 var apiPort = ((System.Net.IPEndPoint)freePort.LocalEndpoint).Port;
 freePort.Stop();
-await using var api = await ApiProcess.StartAsync(apiDll, db, signingKey, apiPort);
+// --feed: the receiver is on loopback, which production settings refuse as a webhook target.
+await using var api = await ApiProcess.StartAsync(apiDll, db, signingKey, apiPort,
+    settings: args.Contains("--feed") ? new Dictionary<string, string> { ["Webhooks__AllowPrivateTargets"] = "true" } : null);
+if (args.Contains("--feed"))
+{
+    Console.WriteLine("Change feed and webhooks");
+    await FeedBench.RunAsync(api, db, signingKey, report, phase, json);
+    await report.WriteAsync(Path.Combine(resultsDir, "feed"));
+    return 0;
+}
 report.Add("footprint", "cold start to ready", api.ColdStart.TotalMilliseconds, "ms", "< 3000 ms", api.ColdStart.TotalMilliseconds < 3000);
 
 // Runs a measured phase and reports where its CPU went: API, PostgreSQL and this load generator.

@@ -61,6 +61,12 @@ public sealed class LedgerHost : IAsyncLifetime
             b.UseSetting("Ledger:Daemon", daemon);
             b.UseSetting("Ledger:LagSampleSeconds", "1");
             b.UseSetting("Ledger:RateLimit:PermitsPerSecond", permitsPerSecond.ToString());
+            // Webhook retries in milliseconds, so delivery tests wait on deliveries, not on backoff.
+            b.UseSetting("Webhooks:RetryBase", "00:00:00.050");
+            b.UseSetting("Webhooks:RetryCap", "00:00:00.200");
+            b.UseSetting("Webhooks:PauseAfterFailures", "5");
+            b.UseSetting("Webhooks:Poll", "00:00:00.200");
+            b.UseSetting("Webhooks:Timeout", "00:00:03");
             foreach (var (key, value) in settings ?? new Dictionary<string, string>()) b.UseSetting(key, value);
             b.ConfigureLogging(l => l.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning));
             b.ConfigureServices(s =>

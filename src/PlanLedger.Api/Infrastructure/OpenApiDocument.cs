@@ -162,6 +162,8 @@ public static class OpenApiDocument
         {
             var method = context.ApiDescription.HttpMethod;
             if (method is null or "GET") return;
+            // Webhook subscriptions are not ledger writes: no idempotency keys, versions or correlation ids.
+            if (operation.Tags?.Any(t => t.Name == "Webhooks") == true) return;
             operation.Parameters ??= [];
             operation.Parameters.Add(new OpenApiParameter
             {

@@ -22,9 +22,10 @@ public sealed class PartnershipAccess(RequestDelegate next)
         if (http.GetRouteValue(RouteKey) is string partnership)
         {
             // Reading reach never becomes writing reach: a write needs the partnership named for the writer.
+            var caller = http.Caller();
             var write = !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method);
-            if (!(write ? http.Caller().MayWrite(partnership) && await directory.ExistsAsync(partnership, http.RequestAborted)
-                        : await MaySeeAsync(http, partnership, directory)))
+            var allowed = AdministeredByAdmin(http, caller) || (write ? caller.MayWrite(partnership) : caller.MaySee(partnership));
+            if (!allowed || !await directory.ExistsAsync(partnership, http.RequestAborted))
             {
                 await Problems.Result(404, "Not found", $"Partnership '{partnership}' was not found.").ExecuteAsync(http);
                 return;
@@ -37,4 +38,12 @@ public sealed class PartnershipAccess(RequestDelegate next)
     /// <summary>The one check, for the API and the web screens alike: the credential may see the partnership, and it exists.</summary>
     public static async ValueTask<bool> MaySeeAsync(HttpContext http, string partnership, IPartnershipRegistry directory) =>
         http.Caller().MaySee(partnership) && await directory.ExistsAsync(partnership, http.RequestAborted);
+
+    private static bool AdministeredByAdmin(HttpContext http, Caller caller) =>
+        caller.Roles.Contains(Roles.Admin)
+        && http.GetEndpoint()?.Metadata.GetMetadata<Wolverine.Http.HttpChain>()?.Method.Method.IsDefined(typeof(PartnershipAdministrationAttribute), false) == true;
 }
+
+/// <summary>An operation the admin may also perform on any partnership (its policy still decides who else may).</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class PartnershipAdministrationAttribute : Attribute;

@@ -14,6 +14,8 @@ public sealed class SecurityMatrixTests(LedgerHost host) : LedgerTest(host)
     {
         public bool IsTenanted => Template.Contains("{partnershipId}");
         public bool IsWrite => Method != "GET";
+        /// <summary>A partnership's webhooks: its writer or the admin manage them, reads included.</summary>
+        public bool ManagesWebhooks => IsTenanted && Template.Contains("/webhooks");
         public string Path(string partnership) => Template
             .Replace("{partnershipId}", partnership).Replace("{plan}", "msg-plan").Replace("{action}", "1.1")
             .Replace("{proposal}", "2.6").Replace("{number}", "1");
@@ -55,9 +57,9 @@ public sealed class SecurityMatrixTests(LedgerHost host) : LedgerTest(host)
         using var angusAuditor = Host.ClientFor(Roles.Auditor, "angus");
         foreach (var op in (await OperationsAsync()).Where(o => o.IsTenanted))
         {
-            var client = op.IsWrite ? angusWriter : angusReader;
+            var client = op.IsWrite || op.ManagesWebhooks ? angusWriter : angusReader;
             (await Call(client, op, "orkney")).StatusCode.ShouldBe(HttpStatusCode.NotFound, op.ToString());
-            if (!op.IsWrite) (await Call(angusAuditor, op, "orkney")).StatusCode.ShouldBe(HttpStatusCode.NotFound, op.ToString());
+            if (!op.IsWrite && !op.ManagesWebhooks) (await Call(angusAuditor, op, "orkney")).StatusCode.ShouldBe(HttpStatusCode.NotFound, op.ToString());
             // A partnership that does not exist looks the same as one the caller may not see.
             (await Call(client, op, "atlantis")).StatusCode.ShouldBe(HttpStatusCode.NotFound, op.ToString());
         }
@@ -79,6 +81,7 @@ public sealed class SecurityMatrixTests(LedgerHost host) : LedgerTest(host)
         {
             HttpClient[] refused = (op.IsTenanted, op.IsWrite) switch
             {
+                (true, _) when op.ManagesWebhooks => [reader, national, auditor],
                 (true, true) => [reader, national, admin, auditor],
                 (true, false) => [admin],
                 (false, _) when op.Template == "/partnerships" && op.IsWrite => [writer, reader, national, auditor],
