@@ -202,6 +202,10 @@ public static class OpenApiDocument
         {
             operation.Responses ??= new OpenApiResponses();
             var method = EndpointMethod(context);
+            // An endpoint returning IResult gets a placeholder 200 beside the answers it declares: drop it.
+            var types = context.ApiDescription.SupportedResponseTypes;
+            foreach (var placeholder in types.Where(t => t.Type == typeof(IResult)).ToList())
+                if (types.Any(t => t != placeholder && t.StatusCode is >= 200 and < 300)) operation.Responses.Remove(placeholder.StatusCode.ToString());
             if (operation.Responses.TryGetValue("429", out var tooMany) && tooMany is OpenApiResponse limited)
                 limited.Headers = new Dictionary<string, IOpenApiHeader> { ["Retry-After"] = Header("Seconds to wait before retrying.", JsonSchemaType.Integer) };
             operation.Responses["503"] = new OpenApiResponse

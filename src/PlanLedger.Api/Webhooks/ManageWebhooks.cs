@@ -17,6 +17,9 @@ public sealed record CreateWebhook(string Url, IReadOnlyList<string>? EventTypes
 {
     public const int MaxUrl = 2000;
 
+    /// <summary>An example, for the contract.</summary>
+    public static CreateWebhook Example => new("https://partner.example.org/planledger/events", ["scot.planledger.action.status-changed"], 0);
+
     public sealed class Validator : AbstractValidator<CreateWebhook>
     {
         public Validator()
@@ -25,7 +28,7 @@ public sealed record CreateWebhook(string Url, IReadOnlyList<string>? EventTypes
                 .Must(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
                 .WithMessage("'Url' must be an absolute https URL.");
             RuleFor(c => c.EventTypes).Must(t => t is null || t.Count <= 50).WithMessage("At most 50 event types");
-            RuleForEach(c => c.EventTypes).Must(t => t is not null && ChangeTypes.IsKnown(t))
+            RuleForEach(c => c.EventTypes).MaximumLength(Limits.Name).Must(t => t is not null && ChangeTypes.IsKnown(t))
                 .WithMessage("'{PropertyValue}' is not a published event type (see the README's table, e.g. scot.planledger.action.status-changed).");
             RuleFor(c => c.After).GreaterThanOrEqualTo(0);
         }
@@ -35,6 +38,9 @@ public sealed record CreateWebhook(string Url, IReadOnlyList<string>? EventTypes
 /// <summary>Pauses delivery; events keep accumulating and are delivered, in order, on resume.</summary>
 public sealed record PauseWebhook(string? Reason = null)
 {
+    /// <summary>An example, for the contract.</summary>
+    public static PauseWebhook Example => new("Receiver down for maintenance");
+
     public sealed class Validator : AbstractValidator<PauseWebhook>
     {
         public Validator() => RuleFor(c => c.Reason).MaximumLength(Limits.Title);
@@ -42,14 +48,25 @@ public sealed record PauseWebhook(string? Reason = null)
 }
 
 /// <summary>Resumes delivery where it stopped, with the failure count cleared (an empty object).</summary>
-public sealed record ResumeWebhook;
+public sealed record ResumeWebhook
+{
+    /// <summary>An example, for the contract: the body is empty.</summary>
+    public static ResumeWebhook Example => new();
+}
 
 /// <summary>Makes a new signing secret (an empty object); the old one also signs for a grace period (24 h by default).</summary>
-public sealed record RotateWebhookSecret;
+public sealed record RotateWebhookSecret
+{
+    /// <summary>An example, for the contract: the body is empty.</summary>
+    public static RotateWebhookSecret Example => new();
+}
 
 /// <summary>Delivers again every event after <c>After</c> (0: from the start), in order, with the same webhook-ids.</summary>
 public sealed record ReplayWebhook(long After)
 {
+    /// <summary>An example, for the contract.</summary>
+    public static ReplayWebhook Example => new(1200);
+
     public sealed class Validator : AbstractValidator<ReplayWebhook>
     {
         public Validator() => RuleFor(c => c.After).GreaterThanOrEqualTo(0);
