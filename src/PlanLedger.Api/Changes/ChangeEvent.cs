@@ -142,6 +142,7 @@ public static class ChangeReader
             ["plan", _] => $"/partnerships/{p}/plans/{E(1)}",
             ["action", _, _] => $"/partnerships/{p}/plans/{E(1)}/actions/{E(2)}",
             ["rating", _] => $"/partnerships/{p}/self-assessments/{E(1)}",
+            ["report", _] => $"/partnerships/{p}/reports/{E(1)}",
             _ => $"/partnerships/{p}"
         };
     }

@@ -1,6 +1,7 @@
 using PlanLedger.Actions;
 using PlanLedger.Partnerships;
 using PlanLedger.Plans;
+using PlanLedger.Reports;
 using PlanLedger.SelfAssessments;
 
 namespace PlanLedger.Changes;
@@ -20,6 +21,7 @@ public static class ChangeTypes
         [typeof(PlanApproved)] = "plan.approved",
         [typeof(PlanSuperseded)] = "plan.superseded",
         [typeof(HeadingAdded)] = "plan.heading-added",
+        [typeof(HeadingStatusChanged)] = "plan.heading-status-changed",
         [typeof(ActionAdded)] = "action.added",
         [typeof(ActionDetailsAmended)] = "action.details-amended",
         [typeof(ActionLeadsChanged)] = "action.leads-changed",
@@ -28,6 +30,7 @@ public static class ChangeTypes
         [typeof(TimescaleSet)] = "action.timescale-set",
         [typeof(TimescaleSlipped)] = "action.timescale-slipped",
         [typeof(TimescaleBroughtForward)] = "action.timescale-brought-forward",
+        [typeof(ActionDelayed)] = "action.delayed",
         [typeof(MilestoneAdded)] = "action.milestone-added",
         [typeof(MilestoneCompleted)] = "action.milestone-completed",
         [typeof(ActionCrossReferenced)] = "action.cross-referenced",
@@ -36,6 +39,7 @@ public static class ChangeTypes
         [typeof(ActionSuperseded)] = "action.superseded",
         [typeof(RatingRecorded)] = "self-assessment.rating-recorded",
         [typeof(RatingRevised)] = "self-assessment.rating-revised",
+        [typeof(CommitteeReportRecorded)] = "report.recorded",
     };
 
     private static readonly Dictionary<string, string> ByClrName = Names.ToDictionary(n => n.Key.FullName!, n => Prefix + n.Value);
