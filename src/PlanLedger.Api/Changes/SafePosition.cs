@@ -60,8 +60,14 @@ public sealed class SafePosition(IDocumentStore store, LedgerDatabase database, 
         return position;
     }
 
-    /// <summary>How many readers are waiting for the position to move (long polls, streams, the webhook dispatcher).</summary>
+    /// <summary>How many readers are waiting for the position to move (long polls, streams).</summary>
     public int Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>Set by the webhook dispatcher while any subscription is active: it wants every append, as a waiting reader does.</summary>
+    public bool Subscribed { get; set; }
+
+    // Reading on every append costs PostgreSQL a query per append under load; with nobody to tell, the poll interval does.
+    private bool Eager => Waiting > 0 || Subscribed;
 
     /// <summary>Completes when the position next moves. Take it before reading, so a move during the read is not missed.</summary>
     public Task NextMove => Volatile.Read(ref _moved).Task;
@@ -71,6 +77,7 @@ public sealed class SafePosition(IDocumentStore store, LedgerDatabase database, 
     {
         if (timeout <= TimeSpan.Zero) return;
         Interlocked.Increment(ref _waiting);
+        Signal();
         try
         {
             await move.WaitAsync(timeout, token);
@@ -120,7 +127,7 @@ public sealed class SafePosition(IDocumentStore store, LedgerDatabase database, 
             {
                 await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(stoppingToken);
-                connection.Notification += (_, _) => Signal();
+                connection.Notification += (_, _) => { if (Eager) Signal(); };
                 await using (var listen = new NpgsqlCommand($"listen {AppendChannel}", connection)) await listen.ExecuteNonQueryAsync(stoppingToken);
                 Signal();
                 while (!stoppingToken.IsCancellationRequested) await connection.WaitAsync(stoppingToken);

@@ -72,10 +72,12 @@ public sealed class WebhookDispatcher(
     /// <summary>Delivers what is due; answers how long until the next retry falls due (at most the poll interval).</summary>
     private async Task<TimeSpan> DispatchDueAsync(CancellationToken token)
     {
-        var upTo = await safe.ReadAsync(token);
         IReadOnlyList<WebhookSubscription> active;
         await using (var session = store.QuerySession())
             active = await session.Query<WebhookSubscription>().Where(s => s.State == WebhookState.Active).ToListAsync(token);
+        safe.Subscribed = active.Count > 0;
+        if (active.Count == 0) return options.Poll;
+        var upTo = await safe.ReadAsync(token);
         var now = clock.GetUtcNow();
         var due = active.Where(s => (s.NextAttemptAt is null || s.NextAttemptAt <= now)
                                     && Math.Max(s.Position, _scanned.GetValueOrDefault((s.Id, s.Replays))) < upTo).ToList();
