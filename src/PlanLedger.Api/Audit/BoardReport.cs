@@ -3,6 +3,7 @@ using System.Text;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
+using PlanLedger.Infrastructure;
 using PlanLedger.Actions;
 using PlanLedger.Ledger;
 using PlanLedger.Security;

@@ -44,32 +44,6 @@ public sealed record HistoryPage(string Stream, int Page, int PageSize, int Tota
 /// <summary>What an event meant, told by the feature whose stream it is.</summary>
 public sealed record Telling(string What, string? Direction = null);
 
-/// <summary>Page and page size of a history, checked.</summary>
-public sealed record Paging(int Page, int PageSize)
-{
-    public const int DefaultSize = 100;
-    public const int MaxSize = 500;
-
-    public static bool IsPage(int? page) => page is null or >= 1;
-    public static bool IsPageSize(int? pageSize) => pageSize is null or (>= 1 and <= MaxSize);
-
-    public static Paging? Read(int? page, int? pageSize, out IResult? problem)
-    {
-        problem = !IsPage(page)
-            ? QueryProblem.For("page", "must be 1 or more.")
-            : !IsPageSize(pageSize)
-                ? QueryProblem.For("pageSize", $"must be from 1 to {MaxSize}.")
-                : null;
-        return problem is null ? new Paging(page ?? 1, pageSize ?? DefaultSize) : null;
-    }
-
-    public int PagesFor(int count) => (int)Math.Ceiling(count / (double)PageSize);
-
-    /// <summary>This page's items; a page past the last is empty (never an earlier page relabelled).</summary>
-    public List<T> PageOf<T>(IEnumerable<T> items) =>
-        items.Skip((int)Math.Min(int.MaxValue, ((long)Page - 1) * PageSize)).Take(PageSize).ToList();
-}
-
 /// <summary>
 /// Replays a stream with its aggregate's own fold and diffs the record before and after every event, so the
 /// before/after values are exactly what a read at that version would have shown.

@@ -1,3 +1,4 @@
+using PlanLedger.Infrastructure;
 using System.Security.Cryptography;
 using System.Text;
 using Marten;

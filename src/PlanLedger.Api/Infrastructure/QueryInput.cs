@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using Microsoft.AspNetCore.Mvc;
-using PlanLedger.Audit;
 using Wolverine.Http;
 
 namespace PlanLedger.Infrastructure;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Marten;
+using PlanLedger.Infrastructure;
 using PlanLedger.Actions;
 using PlanLedger.Audit;
 using PlanLedger.Partnerships;

@@ -115,11 +115,11 @@ public sealed record NationalOutput(bool Csv, string Table);
 /// <summary>Checks a national view's query string; every bad parameter is named in one 400, never a 500.</summary>
 internal sealed class QueryCheck
 {
-    private readonly Dictionary<string, string[]> _errors = new();
+    private readonly Dictionary<string, string> _errors = new();
 
     public void Require(bool valid, string parameter, string message)
     {
-        if (!valid) _errors[parameter] = [message];
+        if (!valid) _errors[parameter] = message;
     }
 
     /// <summary>format=json (the default) or csv; table picks one of the view's tables for CSV, the first by default.</summary>
@@ -132,15 +132,7 @@ internal sealed class QueryCheck
         return new NationalOutput(csv, table ?? tables[0]);
     }
 
-    public IResult? Problem => _errors.Count == 0
-        ? null
-        : Results.Problem(new ValidationProblemDetails(_errors)
-        {
-            Status = 400,
-            Title = "Invalid query",
-            Detail = $"Invalid: {string.Join(", ", _errors.Keys)}",
-            Type = "https://httpstatuses.io/400"
-        });
+    public IResult? Problem => _errors.Count == 0 ? null : QueryProblem.For(_errors);
 }
 
 internal static class NationalAnswer

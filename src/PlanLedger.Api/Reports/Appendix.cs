@@ -1,4 +1,5 @@
 using Marten;
+using PlanLedger.Infrastructure;
 using PlanLedger.Actions;
 using PlanLedger.Audit;
 using PlanLedger.Ledger;

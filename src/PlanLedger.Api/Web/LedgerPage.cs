@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
+using PlanLedger.Infrastructure;
 using PlanLedger.Audit;
 using PlanLedger.Ledger;
 using PlanLedger.Partnerships;

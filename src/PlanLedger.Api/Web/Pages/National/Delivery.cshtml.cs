@@ -1,3 +1,4 @@
+using PlanLedger.Infrastructure;
 using Marten;
 using PlanLedger.Audit;
 using PlanLedger.Framework;

@@ -1,5 +1,6 @@
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using PlanLedger.Infrastructure;
 using PlanLedger.Actions;
 using PlanLedger.Audit;
 using PlanLedger.Ledger;

@@ -1,3 +1,4 @@
+using PlanLedger.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using PlanLedger.Audit;
