@@ -29,6 +29,8 @@ public sealed class SafePosition(IDocumentStore store, LedgerDatabase database, 
     private const int Window = 10_000;
 
     private readonly TimeSpan _poll = TimeSpan.FromMilliseconds(configuration.GetValue("Ledger:Feed:PollMilliseconds", 1000));
+    // While a reader waits or a webhook subscription is active, without notifications, how often the position is read.
+    private readonly TimeSpan _eagerPoll = TimeSpan.FromMilliseconds(configuration.GetValue("Ledger:Feed:WaitingPollMilliseconds", 50));
     // Under a write load every append notifies; one reading per interval serves them all (and wakes every waiter once).
     private readonly TimeSpan _coalesce = TimeSpan.FromMilliseconds(configuration.GetValue("Ledger:Feed:CoalesceMilliseconds", 20));
     private readonly SemaphoreSlim _appended = new(0, 1);
@@ -101,7 +103,7 @@ public sealed class SafePosition(IDocumentStore store, LedgerDatabase database, 
         {
             try
             {
-                await _appended.WaitAsync(_poll, stoppingToken);
+                await _appended.WaitAsync(Eager ? _eagerPoll : _poll, stoppingToken);
                 if (database.SchemaReady) await ReadAsync(stoppingToken);
                 await Task.Delay(_coalesce, stoppingToken);
             }
