@@ -17,7 +17,6 @@ public sealed class SlippageModel(IDocumentStore store, MsgFramework framework) 
     [BindProperty(SupportsGet = true, Name = "keyFeature")] public int? KeyFeature { get; set; }
     [BindProperty(SupportsGet = true, Name = "leadRole")] public string? LeadRole { get; set; }
 
-    public override bool HasAsAt => false;
     public MsgFramework Framework => framework;
     public SlippageView View { get; private set; } = null!;
     public ViewPosition Position { get; private set; } = null!;
@@ -28,7 +27,7 @@ public sealed class SlippageModel(IDocumentStore store, MsgFramework framework) 
         // "page" is Razor Pages' own route value; read the list's page from the query string.
         var page = int.TryParse(Request.Query["page"], out var n) && n >= 1 ? n : 1;
         var filter = new SlippageFilter(Math.Max(0, MinDays ?? 0), Blank(PartnershipFilter), Blank(Proposal), KeyFeature, Blank(LeadRole));
-        (Position, View) = await SlippageEndpoint.ReadAsync(store, framework, PointInTime.Now, filter, new Paging(page, Paging.DefaultSize), HttpContext.RequestAborted);
+        (Position, View) = await SlippageEndpoint.ReadAsync(store, framework, Point, filter, new Paging(page, Paging.DefaultSize), HttpContext.RequestAborted);
         await using var session = store.QuerySession();
         Partnerships = await AcrossPartnerships.PartnershipsAsync(session, HttpContext.RequestAborted);
     }
@@ -41,7 +40,8 @@ public sealed class SlippageModel(IDocumentStore store, MsgFramework framework) 
         var values = new Dictionary<string, string?>
         {
             ["minDays"] = MinDays?.ToString(), ["partnership"] = Blank(PartnershipFilter), ["proposal"] = Blank(Proposal),
-            ["keyFeature"] = KeyFeature?.ToString(), ["leadRole"] = Blank(LeadRole)
+            ["keyFeature"] = KeyFeature?.ToString(), ["leadRole"] = Blank(LeadRole),
+            ["effectiveOn"] = EffectiveOnText, ["asOf"] = AsOfText
         };
         foreach (var p in extra.GetType().GetProperties()) values[p.Name] = p.GetValue(extra)?.ToString();
         return QueryHelpers.AddQueryString(path ?? Request.Path, values.Where(kv => !string.IsNullOrEmpty(kv.Value)));
