@@ -25,6 +25,8 @@ public sealed class SafePosition(IDocumentStore store, LedgerDatabase database, 
     public const string DaemonMark = "HighWaterMark";
     /// <summary>The channel Marten notifies on every append (StoreOptions.Events.UseListenNotifyForEventAppends).</summary>
     public const string AppendChannel = "mt_events_appended";
+    /// <summary>Whether Marten notifies on every append (off by default: see ChangeFeedModule).</summary>
+    public const string NotifySetting = "Ledger:Feed:Notify";
     // How far above the daemon's mark one reading looks for a contiguous run; a daemon further behind is caught up with by later readings.
     private const int Window = 10_000;
 
@@ -93,8 +95,11 @@ public sealed class SafePosition(IDocumentStore store, LedgerDatabase database, 
         }
     }
 
+    // Without notifications a listener would hold a connection open for nothing.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(ListenAsync(stoppingToken), RefreshAsync(stoppingToken));
+        configuration.GetValue(NotifySetting, false)
+            ? Task.WhenAll(ListenAsync(stoppingToken), RefreshAsync(stoppingToken))
+            : RefreshAsync(stoppingToken);
 
     /// <summary>Re-reads the position on every append notification, and every poll interval for the daemon's gap skips.</summary>
     private async Task RefreshAsync(CancellationToken stoppingToken)
