@@ -14,7 +14,7 @@ using PlanLedger.Security;
 using PlanLedger.SelfAssessments;
 
 // PlanLedger's benchmark: every figure side by side in one run, so ratios hold on a noisy machine.
-// Usage: PlanLedger.Benchmarks <api.dll> <results-dir> [--quick] [--writes-only] [--memory-only]
+// Usage: PlanLedger.Benchmarks <api.dll> <results-dir> [--quick] [--writes-only] [--memory-only] [--soak-only]
 var apiDll = Path.GetFullPath(args[0]);
 var resultsDir = Path.GetFullPath(args[1]);
 var quick = args.Contains("--quick");
@@ -22,13 +22,17 @@ var quick = args.Contains("--quick");
 var memoryOnly = args.Contains("--memory-only");
 var server = Environment.GetEnvironmentVariable("PLANLEDGER_DB") ?? throw new InvalidOperationException("PLANLEDGER_DB is not set (deploy/bench.sh sets it)");
 var phase = TimeSpan.FromSeconds(quick ? 3 : 10);
+// Every measured phase first runs unmeasured, so connection pools, prepared statements and the JIT are warm.
+var warmUp = TimeSpan.FromSeconds(quick ? 1 : 3);
+var soakLength = TimeSpan.FromMinutes(quick ? 1 : 10);
+var soakOnly = args.Contains("--soak-only");
 int partnerships = quick ? 4 : 32, actionsPerPartnership = quick ? 500 : 6250, eventsPerAction = 10;
 
 var report = new Report();
 report.Context["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}";
 report.Context["when"] = DateTimeOffset.UtcNow.ToString("u");
 report.Context["load generator"] = "this harness: HttpClient workers on loopback, closed loop (each worker waits for its answer)";
-report.Context["phase length"] = $"{phase.TotalSeconds} s per measured phase";
+report.Context["phase length"] = $"{phase.TotalSeconds} s per measured phase, after {warmUp.TotalSeconds} s unmeasured";
 
 // A database of its own, fresh each run; --rebuild-only times a rebuild of the last run's database.
 var rebuildOnly = args.Contains("--rebuild-only");
@@ -60,10 +64,7 @@ if (args.Contains("--probe"))
 }
 
 // Started first, on the fresh database, so its cold start is not measured behind other phases' I/O.
-var freePort = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-freePort.Start();
-var apiPort = ((System.Net.IPEndPoint)freePort.LocalEndpoint).Port;
-freePort.Stop();
+var apiPort = FreePort();
 // --feed: the receiver is on loopback, which production settings refuse as a webhook target.
 await using var api = await ApiProcess.StartAsync(apiDll, db, signingKey, apiPort,
     settings: args.Contains("--feed") ? new Dictionary<string, string> { ["Webhooks__AllowPrivateTargets"] = "true" } : null);
@@ -77,12 +78,14 @@ if (args.Contains("--feed"))
 report.Add("footprint", "cold start to ready", api.ColdStart.TotalMilliseconds, "ms", "< 3000 ms", api.ColdStart.TotalMilliseconds < 3000);
 
 // Runs a measured phase and reports where its CPU went: API, PostgreSQL and this load generator.
-async Task<(double PerSecond, Samples Samples)> Profiled(string what, string unit, int workers, Func<int, int, Task<bool>> call, int unitsPerCall = 1)
+async Task<(double PerSecond, Samples Samples)> Profiled(string what, string unit, int workers, Func<int, int, Task<bool>> call, int unitsPerCall = 1,
+    ApiProcess? server = null)
 {
-    var before = CpuUse.Now(api.ProcessId);
+    await Measure.Concurrently(workers, warmUp, call);
+    var before = CpuUse.Now((server ?? api).ProcessId);
     var clock = Stopwatch.StartNew();
     var result = await Measure.Concurrently(workers, phase, call);
-    var used = CpuUse.Now(api.ProcessId).Since(before);
+    var used = CpuUse.Now((server ?? api).ProcessId).Since(before);
     var units = result.PerSecond * clock.Elapsed.TotalSeconds * unitsPerCall;
     report.Add("cpu", what, used.Total * 1000 / units, $"ms CPU/{unit}",
         note: $"{used.PerUnit(units, unit)}; {used.Total / clock.Elapsed.TotalSeconds:F2} of {Environment.ProcessorCount} cores busy");
@@ -119,6 +122,11 @@ if (!memoryOnly)
         report.Add("limit", $"raw insert commits, {workers} connections", rate, "commits/s");
     }
     limit = rawRates[32];
+    if (PgBench.Find() is { } pgbench)
+        foreach (var clients in new[] { 8, 32 })
+            if (await PgBench.InsertCommitsAsync(pgbench, db, clients, phase, eventJson) is { } tps)
+                report.Add("limit", $"pgbench: the same insert, {clients} connections", tps, "commits/s",
+                    note: $"PostgreSQL's own load generator (prepared, -j {Math.Min(clients, Environment.ProcessorCount)}); the harness's figure above is the limit the targets use");
 
     Console.WriteLine("2. Marten alone: in-process appends of the status-change event");
     {
@@ -159,6 +167,12 @@ for (var a = 0; a < 32 + 8 * 50; a++)
     await Post(writer, "/partnerships/bench-http/plans/plan/actions", new { reference = $"A{a}", heading = "H", description = $"Action {a}", status = "Amber", timescale = new { text = "31 March 2021" } });
 
 string[] statuses = ["Red", "Amber", "Green"];
+if (soakOnly)
+{
+    await Soak.RunAsync(api, writer, db, report, soakLength, json);
+    await report.WriteAsync(Path.Combine(resultsDir, "soak"));
+    return 0;
+}
 if (memoryOnly)
 {
     await SustainedMixedLoadAsync();
@@ -191,7 +205,18 @@ foreach (var clients in new[] { 1, 8, 32 })
 }
 report.Add("http writes", "status changes at 32 clients as share of the limit", httpAt32 / limit * 100, "%", ">= 25%", httpAt32 >= limit * 0.25);
 {
-    var (rate, samples) = await Measure.Concurrently(32, phase, async (w, i) =>
+    // The group-commit lever, same run: a second API process on the same database with it off.
+    await using var alone = await ApiProcess.StartAsync(apiDll, db, signingKey, FreePort(), daemon: "Disabled",
+        settings: new Dictionary<string, string> { ["Ledger__GroupCommit__Enabled"] = "false" });
+    var aloneWriter = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri(alone.Url), DefaultRequestHeaders = { Authorization = writer.DefaultRequestHeaders.Authorization } };
+    var (rate, samples) = await Profiled("HTTP status changes, 32 clients, group commit off", "request", 32, async (w, i) =>
+        (await aloneWriter.PostAsJsonAsync($"/partnerships/bench-http/plans/plan/actions/A{w}/status", new { status = statuses[i % 3], reason = "benchmark" }, json)).IsSuccessStatusCode,
+        server: alone);
+    report.Add("http writes", "status changes, 32 clients, each write its own transaction (Ledger:GroupCommit:Enabled=false)", rate, "requests/s",
+        note: $"p50 {samples.Percentile(50):F1} ms, p99 {samples.Percentile(99):F1} ms, {samples.Failures} failed; its async daemon off, as the shipped API's is busy too");
+}
+{
+    var (rate, samples) = await Profiled("HTTP progress updates, 32 clients", "request", 32, async (w, i) =>
     {
         var r = await writer.PostAsJsonAsync($"/partnerships/bench-http/plans/plan/actions/A{w}/progress-updates",
             new { period = $"Period {i}", narrative = $"Update {i} from the partner system", nextSteps = "Keep going", status = statuses[i % 3] }, json);
@@ -218,6 +243,9 @@ if (args.Contains("--writes-only"))
     await report.WriteAsync(Path.Combine(resultsDir, "writes-only"));
     return 0;
 }
+
+Console.WriteLine("4b. Soak");
+await Soak.RunAsync(api, writer, db, report, soakLength, json);
 
 Console.WriteLine("5. Reads");
 // Reads are measured once the daemon has projected the writes above, not while it competes for the two cores.
@@ -421,6 +449,15 @@ async Task SustainedMixedLoadAsync()
     report.Add("memory", "API resident memory (VmRSS), peak during the mixed load", peak, "MB", "< 400 MB", peak < 400,
         $"after each round: {string.Join(" / ", afterRounds.Select(m => m.ToString("F0")))} MB");
     report.Add("memory", "API resident memory (VmRSS) 10 s after the mixed load", settled, "MB", "< 400 MB", settled < 400);
+}
+
+static int FreePort()
+{
+    var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+    listener.Start();
+    var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    listener.Stop();
+    return port;
 }
 
 // A cookie session through the development sign-in page, as a person's browser would get one.

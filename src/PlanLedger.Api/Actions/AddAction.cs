@@ -80,7 +80,7 @@ public static class AddActionEndpoint
             return await write.Create<ActionRecord>(ActionRecord.KeyFor(plan, command.Reference), command,
                 (existing, provenance) => command.Decide(plan, planRecord, existing, provenance),
                 Location(partnershipId, plan, command.Reference), $"action '{command.Reference}'");
-        });
+        }, WriteTarget.Of<ActionRecord>(ActionRecord.KeyFor(plan, command.Reference)));
 
     public static string Location(string partnershipId, string plan, string action) =>
         $"/partnerships/{partnershipId}/plans/{Uri.EscapeDataString(plan)}/actions/{Uri.EscapeDataString(action)}";

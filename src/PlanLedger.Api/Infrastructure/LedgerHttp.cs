@@ -28,6 +28,7 @@ public static class LedgerHttp
 
         builder.Services.AddValidatorsFromAssemblyContaining<LedgerWrites>(ServiceLifetime.Singleton, includeInternalTypes: true);
         builder.Services.AddScoped<LedgerWrites>();
+        builder.Services.AddSingleton<GroupCommit>();
 
         builder.Host.UseWolverine(opts =>
         {

@@ -16,6 +16,10 @@ public static class LedgerTelemetry
     public static readonly Counter<long> ChangesRefused =
         Meter.CreateCounter<long>("planledger.changes.refused", description: "Changes refused by a business rule");
 
+    public static readonly Histogram<int> WriteBatchSize =
+        Meter.CreateHistogram<int>("planledger.writes.batch_size", unit: "{write}",
+            description: "Single-stream writes recorded in one transaction by group commit");
+
     public static readonly Gauge<long> NationalViewLag =
         Meter.CreateGauge<long>("planledger.national.lag", unit: "{event}",
             description: "Ledger events a national view does not include yet (ledger position minus projection position), sampled every Ledger:LagSampleSeconds (default 15) and on every national read");

@@ -3,6 +3,7 @@ using System.Text.Json;
 using JasperFx;
 using JasperFx.Events;
 using Marten;
+using Marten.Events;
 using Marten.Exceptions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -44,7 +45,8 @@ public enum WriteResult
 }
 
 /// <summary>What a write works with inside the pipeline: its session, the caller's provenance and preconditions.</summary>
-public sealed class WriteContext(IDocumentSession session, Preconditions preconditions, Func<IEffectiveChange, DateOnly?, Provenance> provenance, CancellationToken cancellation)
+public sealed class WriteContext(IDocumentSession session, Preconditions preconditions, Func<IEffectiveChange, DateOnly?, Provenance> provenance,
+    CancellationToken cancellation, object? stream = null)
 {
     public IDocumentSession Session { get; } = session;
     public Preconditions Preconditions { get; } = preconditions;
@@ -52,26 +54,42 @@ public sealed class WriteContext(IDocumentSession session, Preconditions precond
 
     /// <summary>Who, through which system, effective when (the change's own date, else the fallback, else today), recorded now.</summary>
     public Provenance ProvenanceFor(IEffectiveChange change, DateOnly? fallback = null) => provenance(change, fallback);
+
+    /// <summary>The stream loaded for writing: the one its batch already read (see <see cref="GroupCommit"/>), else read now.</summary>
+    public Task<IEventStream<TState>> FetchForWriting<TState>(string key) where TState : class =>
+        stream is IEventStream<TState> read && read.Key == key
+            ? Task.FromResult(read)
+            : Session.Events.FetchForWriting<TState>(key, Cancellation);
+}
+
+/// <summary>A write as read from its request, before it runs: where, under which key, with what preconditions and provenance.</summary>
+internal sealed record WriteRequest(string Ledger, string? Key, string? Hash, Preconditions Preconditions, Func<IEffectiveChange, DateOnly?, Provenance> Provenance)
+{
+    public WriteContext Context(IDocumentSession session, CancellationToken token, object? stream = null) =>
+        new(session, Preconditions, Provenance, token, stream);
 }
 
 /// <summary>
 /// The one path every change to a ledger takes: the checked partnership, provenance from the credential,
 /// Idempotency-Key, preconditions, optimistic concurrency, problem details for refusals, and telemetry.
 /// What a write decides is its own (see <see cref="StreamWrites"/>); how it is recorded and answered is here.
+/// A write that names its one stream (<see cref="WriteTarget"/>) may share a transaction with concurrent writes (<see cref="GroupCommit"/>).
 /// </summary>
 public sealed class LedgerWrites(
     IDocumentStore store,
+    GroupCommit groupCommit,
     TimeProvider clock,
     IHttpContextAccessor accessor,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     ILogger<LedgerWrites> logger)
 {
     /// <summary>Writes to the partnership named in the route (checked against the credential before this runs).</summary>
-    public Task<IResult> Run<TCommand, T>(TCommand command, Func<WriteContext, Task<Outcome<T>>> write) where TCommand : IEffectiveChange =>
-        Run(command, Http.Partnership(), write);
+    public Task<IResult> Run<TCommand, T>(TCommand command, Func<WriteContext, Task<Outcome<T>>> write, WriteTarget? target = null)
+        where TCommand : IEffectiveChange =>
+        Run(command, Http.Partnership(), write, target);
 
     /// <summary>Writes to a named ledger: a partnership's, or the national one (<see cref="JasperFx.StorageConstants.DefaultTenantId"/>).</summary>
-    public async Task<IResult> Run<TCommand, T>(TCommand command, string ledger, Func<WriteContext, Task<Outcome<T>>> write)
+    public async Task<IResult> Run<TCommand, T>(TCommand command, string ledger, Func<WriteContext, Task<Outcome<T>>> write, WriteTarget? target = null)
         where TCommand : IEffectiveChange
     {
         var http = Http;
@@ -81,56 +99,53 @@ public sealed class LedgerWrites(
         if (Preconditions.Read(http.Request, out var preconditions) is { } malformed) return Problems.Result(malformed);
         if (!TryReadNote(http.Request, out var note))
             return Problems.Result(400, "Invalid Ledger-Note", "The Ledger-Note header must be percent-encoded UTF-8 of 1 to 1000 characters.", Ledger.Provenance.NoteHeader);
+        var hash = key is null ? null : IdempotentAnswer.Hash(http.Request, JsonSerializer.Serialize(command, command.GetType(), json.Value.SerializerOptions));
+        var request = new WriteRequest(ledger, key, hash, preconditions, Provenance(http, note));
 
+        if (target is not null && groupCommit.Enabled)
+        {
+            var pending = new PendingWrite<T>(this, request, target, write);
+            groupCommit.Enqueue(pending);
+            if (await pending.Result is { } answer) return answer;
+        }
+        return await Alone(request, write, http.RequestAborted);
+    }
+
+    private async Task<IResult> Alone<T>(WriteRequest request, Func<WriteContext, Task<Outcome<T>>> write, CancellationToken token)
+    {
+        var (ledger, key, hash) = (request.Ledger, request.Key, request.Hash);
         // With an Idempotency-Key the stored answer must carry the ledger position, which PostgreSQL assigns as the
         // events are appended: so the transaction is ours, and stays open until the answer is stored beside them.
-        await using var transaction = key is null ? null : await Transaction(http.RequestAborted);
+        await using var transaction = key is null ? null : await Transaction(token);
         await using var session = transaction is null
             ? store.LightweightSession(ledger)
             : store.LightweightSession(SessionIn(transaction.Value, ledger));
-        string? hash = null;
         if (key is not null)
         {
-            hash = IdempotentAnswer.Hash(http.Request, JsonSerializer.Serialize(command, command.GetType(), json.Value.SerializerOptions));
-            var earlier = await session.LoadAsync<IdempotentAnswer>(key, http.RequestAborted);
-            if (earlier is not null) return Replay(earlier, hash);
+            var earlier = await session.LoadAsync<IdempotentAnswer>(key, token);
+            if (earlier is not null) return Replay(earlier, hash!);
         }
 
         Outcome<T> outcome;
         try
         {
-            outcome = await write(new WriteContext(session, preconditions, Provenance(http, note), http.RequestAborted));
+            outcome = await write(request.Context(session, token));
         }
         catch (ConcurrencyException e) { return Conflict(e); }
 
-        if (outcome is Outcome<T>.Refused refused)
-        {
-            LedgerTelemetry.ChangesRefused.Add(1);
-            return Problems.Result(refused.Problem);
-        }
-
-        var (status, written, location) = outcome switch
-        {
-            Outcome<T>.Appended a => (a.Location is null ? 200 : 201, new Written<T>(WriteResult.Appended, a.Events, a.Version, null, a.Resource), a.Location),
-            Outcome<T>.Unchanged u => (200, new Written<T>(WriteResult.Unchanged, 0, u.Version, null, u.Resource), (string?)null),
-            _ => throw new UnreachableException()
-        };
-        var etag = written.Version is { } version ? ETags.For(version) : null;
+        if (outcome is Outcome<T>.Refused refused) return Refusal(refused);
         var events = session.PendingChanges.Streams().SelectMany(s => s.Events).ToList();
-        string body;
 
+        Answer answer;
         try
         {
-            await session.SaveChangesAsync(http.RequestAborted);
-            body = JsonSerializer.Serialize(written with { Position = events.Count == 0 ? null : events.Max(e => e.Sequence) }, json.Value.SerializerOptions);
+            await session.SaveChangesAsync(token);
+            answer = Prepare(outcome, events);
             if (transaction is { } owned)
             {
-                session.Insert(new IdempotentAnswer
-                {
-                    Id = key!, RequestHash = hash!, StatusCode = status, Body = body, ETag = etag, Location = location, RecordedAt = clock.GetUtcNow()
-                });
-                await session.SaveChangesAsync(http.RequestAborted);
-                await owned.Transaction.CommitAsync(http.RequestAborted);
+                session.Insert(answer.Stored(key!, hash!, Now));
+                await session.SaveChangesAsync(token);
+                await owned.Transaction.CommitAsync(token);
             }
         }
         catch (Exception e) when (e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException)
@@ -145,14 +160,91 @@ public sealed class LedgerWrites(
         {
             // A concurrent retry with the same key won; answer as it was answered.
             await using var again = store.QuerySession(ledger);
-            var earlier = await again.LoadAsync<IdempotentAnswer>(key, http.RequestAborted);
+            var earlier = await again.LoadAsync<IdempotentAnswer>(key, token);
             if (earlier is not null) return Replay(earlier, hash!);
             throw;
         }
 
-        LedgerTelemetry.EventsAppended.Add(written.EventsAppended, new KeyValuePair<string, object?>("partnership", ledger));
-        return new JsonText(status, body, etag, location);
+        return answer.Sent(ledger);
     }
+
+    private static IResult Refusal<T>(Outcome<T>.Refused refused)
+    {
+        LedgerTelemetry.ChangesRefused.Add(1);
+        return Problems.Result(refused.Problem);
+    }
+
+    /// <summary>The answer to a recorded write, with the ledger position its events were given.</summary>
+    private Answer Prepare<T>(Outcome<T> outcome, IReadOnlyList<IEvent> events)
+    {
+        var (status, written, location) = outcome switch
+        {
+            Outcome<T>.Appended a => (a.Location is null ? 200 : 201, new Written<T>(WriteResult.Appended, a.Events, a.Version, null, a.Resource), a.Location),
+            Outcome<T>.Unchanged u => (200, new Written<T>(WriteResult.Unchanged, 0, u.Version, null, u.Resource), (string?)null),
+            _ => throw new UnreachableException()
+        };
+        var body = JsonSerializer.Serialize(written with { Position = events.Count == 0 ? null : events.Max(e => e.Sequence) }, json.Value.SerializerOptions);
+        return new Answer(status, body, written.Version is { } version ? ETags.For(version) : null, location, written.EventsAppended);
+    }
+
+    /// <summary>A recorded write's answer, as sent and as stored under its Idempotency-Key.</summary>
+    private sealed record Answer(int Status, string Body, string? ETag, string? Location, int EventsAppended)
+    {
+        public IdempotentAnswer Stored(string key, string hash, DateTimeOffset now) => new()
+        {
+            Id = key, RequestHash = hash, StatusCode = Status, Body = Body, ETag = ETag, Location = Location, RecordedAt = now
+        };
+
+        public IResult Sent(string ledger)
+        {
+            LedgerTelemetry.EventsAppended.Add(EventsAppended, new KeyValuePair<string, object?>("partnership", ledger));
+            return new JsonText(Status, Body, ETag, Location);
+        }
+    }
+
+    /// <summary>A write waiting in <see cref="GroupCommit"/>; its result is null when it must run alone after all.</summary>
+    private sealed class PendingWrite<T>(LedgerWrites writes, WriteRequest request, WriteTarget target, Func<WriteContext, Task<Outcome<T>>> write)
+        : IPendingWrite
+    {
+        private readonly TaskCompletionSource<IResult?> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private Outcome<T>? _outcome;
+        private List<IEvent> _events = [];
+        private Answer? _answer;
+
+        public Task<IResult?> Result => _result.Task;
+        public string Ledger => request.Ledger;
+        public WriteTarget Target => target;
+        public string? IdempotencyKey => request.Key;
+        public bool Answered => _result.Task.IsCompleted;
+
+        public void Replay(IdempotentAnswer earlier) => _result.TrySetResult(LedgerWrites.Replay(earlier, request.Hash!));
+
+        public async Task Decide(IDocumentSession session, object stream, CancellationToken token)
+        {
+            var before = Staged(session).ToHashSet(ReferenceEqualityComparer.Instance);
+            _outcome = await write(request.Context(session, token, stream));
+            if (_outcome is Outcome<T>.Refused refused)
+            {
+                _result.TrySetResult(Refusal(refused));
+                return;
+            }
+            _events = Staged(session).Where(e => !before.Contains(e)).ToList();
+        }
+
+        public IdempotentAnswer? Prepare()
+        {
+            _answer = writes.Prepare(_outcome!, _events);
+            return request.Key is null ? null : _answer.Stored(request.Key, request.Hash!, writes.Now);
+        }
+
+        public void Answer() => _result.TrySetResult(_answer!.Sent(request.Ledger));
+        public void RunAlone() => _result.TrySetResult(null);
+        public void Fail(Exception error) => _result.TrySetException(error);
+
+        private static IEnumerable<IEvent> Staged(IDocumentSession session) => session.PendingChanges.Streams().SelectMany(s => s.Events);
+    }
+
+    private DateTimeOffset Now => clock.GetUtcNow();
 
     private HttpContext Http => accessor.HttpContext ?? throw new InvalidOperationException("No HTTP request");
 

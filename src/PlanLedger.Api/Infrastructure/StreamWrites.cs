@@ -16,7 +16,7 @@ public static class StreamWrites
         Func<ProblemDetails> notFound, string what, Func<TState, Task<ProblemDetails?>>? rules = null)
         where TState : class, IStreamState<TState>
     {
-        var stream = await write.Session.Events.FetchForWriting<TState>(key, write.Cancellation);
+        var stream = await write.FetchForWriting<TState>(key);
         if (stream.Aggregate is not { } state) return notFound();
         if (write.Preconditions.CheckExisting(state.Version, what) is { } stale) return stale;
         if (rules is not null && await rules(state) is { } problem) return problem;
@@ -38,7 +38,7 @@ public static class StreamWrites
         Func<TState?, Provenance, Verdict> decide, string location, string what)
         where TState : class, IStreamState<TState>
     {
-        var stream = await write.Session.Events.FetchForWriting<TState>(key, write.Cancellation);
+        var stream = await write.FetchForWriting<TState>(key);
         var existing = stream.Aggregate;
         if ((write.Preconditions.CheckAbsent(what) ?? (existing is null ? null : write.Preconditions.CheckExisting(existing.Version, what))) is { } precondition)
             return precondition;

@@ -80,7 +80,8 @@ public static class RatingEndpoints
     public static Task<IResult> Record(RecordRating command, string partnershipId, string proposal, MsgFramework framework, LedgerWrites writes) =>
         writes.Run(command, write => write.Create<SelfAssessment>(SelfAssessment.KeyFor(proposal), command,
             (existing, provenance) => command.Decide(framework.Find(proposal), proposal, existing, provenance),
-            $"/partnerships/{partnershipId}/self-assessments/{proposal}", $"the rating of proposal {proposal}"));
+            $"/partnerships/{partnershipId}/self-assessments/{proposal}", $"the rating of proposal {proposal}"),
+            WriteTarget.Of<SelfAssessment>(SelfAssessment.KeyFor(proposal)));
 
     [WolverinePost("/partnerships/{partnershipId}/self-assessments/{proposal}/revisions", Name = "ReviseRating")]
     [Tags("Self-assessments")]
@@ -95,7 +96,8 @@ public static class RatingEndpoints
                 ? problem
                 : await write.Change(SelfAssessment.KeyFor(proposal), command,
                     () => Problems.Of(404, "Not rated", $"Proposal {proposal} has no rating to revise; record one first."),
-                    $"the rating of proposal {proposal}"));
+                    $"the rating of proposal {proposal}"),
+            WriteTarget.Of<SelfAssessment>(SelfAssessment.KeyFor(proposal)));
 
     public static ProblemDetails? ProposalProblem(Proposal? found, string proposal) =>
         found switch
