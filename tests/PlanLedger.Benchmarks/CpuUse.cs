@@ -11,11 +11,45 @@ public sealed record CpuUse(double ApiSeconds, double PostgresSeconds, double Lo
     // USER_HZ: the unit of utime and stime in /proc/<pid>/stat; 100 on every Linux we run.
     private const double TicksPerSecond = 100;
 
+    /// <summary>The port of the PostgreSQL cluster measured; other clusters on the machine are not counted.</summary>
+    public static int PostgresPort { get; set; }
+
     public static CpuUse Now(int apiProcessId) => new(
         Seconds(apiProcessId),
-        Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(d => d!.All(char.IsAsciiDigit))
-            .Select(d => int.Parse(d!)).Where(IsPostgres).Sum(Seconds),
+        ClusterSeconds(),
         Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
+
+    /// <summary>
+    /// The cluster's postmaster (its own time and that of children that have exited) plus its live children, so a
+    /// backend that exits mid-phase keeps its CPU in the sum and other clusters' processes are left out.
+    /// </summary>
+    private static double ClusterSeconds()
+    {
+        var postgres = Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(d => d!.All(char.IsAsciiDigit))
+            .Select(d => int.Parse(d!)).Where(IsPostgres).ToList();
+        var postmaster = postgres.FirstOrDefault(pid => CommandLine(pid).Contains($"port={PostgresPort}"));
+        if (postmaster == 0) return postgres.Sum(pid => Seconds(pid));
+        return Seconds(postmaster, withExitedChildren: true) + postgres.Where(pid => Parent(pid) == postmaster).Sum(pid => Seconds(pid));
+    }
+
+    private static string CommandLine(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' '); }
+        catch (IOException) { return ""; }
+    }
+
+    private static int Parent(int pid) => Fields(pid) is { } fields ? int.Parse(fields[1]) : 0;
+
+    private static string[]? Fields(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the command name (which may hold spaces, so split after its closing parenthesis).
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (IOException) { return null; }
+    }
 
     public CpuUse Since(CpuUse start) =>
         new(ApiSeconds - start.ApiSeconds, PostgresSeconds - start.PostgresSeconds, LoadGeneratorSeconds - start.LoadGeneratorSeconds);
@@ -33,16 +67,12 @@ public sealed record CpuUse(double ApiSeconds, double PostgresSeconds, double Lo
         catch (UnauthorizedAccessException) { return false; }
     }
 
-    private static double Seconds(int pid)
+    private static double Seconds(int pid, bool withExitedChildren = false)
     {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // Fields after the command name (which may hold spaces, so split after its closing parenthesis):
-            // state is field 3, utime 14 and stime 15.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11]) + long.Parse(fields[12])) / TicksPerSecond;
-        }
-        catch (IOException) { return 0; }
+        // state is field 3: utime is 14, stime 15, and the time of waited-for children cutime 16, cstime 17.
+        if (Fields(pid) is not { } fields) return 0;
+        var ticks = long.Parse(fields[11]) + long.Parse(fields[12]);
+        if (withExitedChildren) ticks += long.Parse(fields[13]) + long.Parse(fields[14]);
+        return ticks / TicksPerSecond;
     }
 }

@@ -28,6 +28,7 @@ var soakLength = TimeSpan.FromMinutes(quick ? 1 : 10);
 var soakOnly = args.Contains("--soak-only");
 int partnerships = quick ? 4 : 32, actionsPerPartnership = quick ? 500 : 6250, eventsPerAction = 10;
 
+CpuUse.PostgresPort = new NpgsqlConnectionStringBuilder(server).Port;
 var report = new Report();
 report.Context["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}";
 report.Context["when"] = DateTimeOffset.UtcNow.ToString("u");

@@ -123,8 +123,10 @@ public static class PgBench
     {
         var connection = new NpgsqlConnectionStringBuilder(db);
         var script = Path.GetTempFileName();
+        // pgbench reads ":name" as a variable; a space after each JSON colon keeps the same document without any.
+        var literal = System.Text.Json.Nodes.JsonNode.Parse(eventJson)!.ToJsonString().Replace("\":", "\": ").Replace("'", "''");
         await File.WriteAllTextAsync(script,
-            $"insert into bench_raw (stream, type, data) values ('action/pgbench/' || :client_id, 'action_status_changed', '{eventJson.Replace("'", "''")}'::jsonb);\n");
+            $"insert into bench_raw (stream, type, data) values ('action/pgbench/' || :client_id, 'action_status_changed', '{literal}'::jsonb);\n");
         try
         {
             var info = new ProcessStartInfo(pgbench,
@@ -136,7 +138,9 @@ public static class PgBench
             if (connection.Password is { } password) info.Environment["PGPASSWORD"] = password;
             using var process = Process.Start(info)!;
             var output = await process.StandardOutput.ReadToEndAsync();
+            var errors = await process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync();
+            if (process.ExitCode != 0) Console.Error.WriteLine($"pgbench failed: {errors}");
             var tps = System.Text.RegularExpressions.Regex.Match(output, @"tps = ([0-9.]+) \(without initial connection time\)");
             return tps.Success ? double.Parse(tps.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
         }
