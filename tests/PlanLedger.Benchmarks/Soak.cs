@@ -20,6 +20,13 @@ public static class Soak
     {
         Console.WriteLine($"Soak: {length.TotalMinutes:F0} min of writes at 32 clients");
         string[] statuses = ["Red", "Amber", "Green"];
+        const string plan = "/partnerships/bench-http/plans/soak";
+        async Task Post(string path, object body) =>
+            (await writer.PostAsJsonAsync(path, body, json)).EnsureSuccessStatusCode();
+        await Post("/partnerships/bench-http/plans", new { reference = "soak", kind = "MsgImprovementActionPlan", title = "Soak plan" });
+        await Post($"{plan}/headings", new { reference = "H", kind = "StrategicPriority", title = "Heading" });
+        for (var a = 0; a < 32; a++)
+            await Post($"{plan}/actions", new { reference = $"S{a}", heading = "H", description = $"Soak action {a}", status = "Amber" });
         await using var monitor = new NpgsqlConnection(db);
         await monitor.OpenAsync();
         var vacuumsBefore = await AutovacuumsAsync(monitor);
@@ -34,7 +41,7 @@ public static class Soak
         {
             for (var i = 0; !stop.IsCancellationRequested; i++)
             {
-                var action = $"/partnerships/bench-http/plans/plan/actions/A{w}";
+                var action = $"{plan}/actions/S{w}";
                 var response = i % 4 == 3
                     ? await writer.PostAsJsonAsync($"{action}/progress-updates", new { period = $"Soak {i}", narrative = $"Soak update {i}" }, json)
                     : await writer.PostAsJsonAsync($"{action}/status", new { status = statuses[i % 3], reason = "soak" }, json);
