@@ -14,7 +14,7 @@ using PlanLedger.Security;
 using PlanLedger.SelfAssessments;
 
 // PlanLedger's benchmark: every figure side by side in one run, so ratios hold on a noisy machine.
-// Usage: PlanLedger.Benchmarks <api.dll> <results-dir> [--quick] [--writes-only] [--memory-only]
+// Usage: PlanLedger.Benchmarks <api.dll> <results-dir> [--quick] [--writes-only] [--memory-only] [--web-only]
 var apiDll = Path.GetFullPath(args[0]);
 var resultsDir = Path.GetFullPath(args[1]);
 var quick = args.Contains("--quick");
@@ -32,7 +32,9 @@ report.Context["phase length"] = $"{phase.TotalSeconds} s per measured phase";
 
 // A database of its own, fresh each run; --rebuild-only times a rebuild of the last run's database.
 var rebuildOnly = args.Contains("--rebuild-only");
-var db = rebuildOnly ? Database.Existing(server, "planledger_bench") : await Database.FreshAsync(server, "planledger_bench");
+// --web-only: the web screens alone (phase 6b) on the last run's database, to results/web.{json,md}.
+var webOnly = args.Contains("--web-only");
+var db = rebuildOnly || webOnly ? Database.Existing(server, "planledger_bench") : await Database.FreshAsync(server, "planledger_bench");
 var json = LedgerHttp.Configure(new JsonSerializerOptions());
 var signingKey = DevelopmentTokens.NewSigningKey();
 var store = new DocumentStore(LedgerStore.Options(db, PlanLedger.Modules.All));
@@ -43,6 +45,12 @@ var statusEvent = new ActionStatusChanged(DeliveryStatus.Amber, DeliveryStatus.G
 if (rebuildOnly)
 {
     await RebuildAsync();
+    return 0;
+}
+if (webOnly)
+{
+    await WebScreensAsync();
+    await report.WriteAsync(resultsDir, "web");
     return 0;
 }
 
@@ -324,39 +332,7 @@ foreach (var (name, path) in new[] { ("ratings matrix", "/national/msg-ratings")
 }
 
 await SustainedMixedLoadAsync();
-Console.WriteLine("6b. Web screens at national scale");
-// Pages need a web session, and the development sign-in exists only in Development and Testing: a second API
-// process runs as Testing on the same database (its daemon off) and signs in as national leadership. Times are
-// measured at this client over loopback, so they include Kestrel and the socket as well as the render.
-await using (var web = await ApiProcess.StartAsync(apiDll, db, signingKey, 5191, daemon: "Disabled", environment: "Testing"))
-{
-    var session = await WebSessionAsync(web.Url);
-    var screens = new[]
-    {
-        ("MSG ratings heatmap", "/web/national"),
-        ("plan page (432 actions)", "/web/partnerships/bench-http/plans/plan"),
-        ("1,000-event action story", "/web/partnerships/bench-http/plans/plan/actions/A0")
-    };
-    foreach (var (name, path) in screens)
-    {
-        var first = Stopwatch.StartNew();
-        var probe = await session.GetAsync(path);
-        report.Add("web", $"{name}, first render", first.Elapsed.TotalMilliseconds, "ms");
-        if (!probe.IsSuccessStatusCode)
-        {
-            report.Add("web", name, double.NaN, "ms", "p99 < 100 ms", false, $"{path} answered {(int)probe.StatusCode}");
-            continue;
-        }
-        var samples = await Measure.Sequentially(quick ? 30 : 300, async _ =>
-        {
-            using var page = await session.GetAsync(path);
-            await page.Content.LoadIntoBufferAsync();
-            return page.IsSuccessStatusCode;
-        });
-        report.Add("web", $"{name}, p50", samples.Percentile(50), "ms");
-        report.Add("web", $"{name}, p99", samples.Percentile(99), "ms", "< 100 ms", samples.Percentile(99) < 100);
-    }
-}
+await WebScreensAsync();
 
 report.Add("footprint", "API peak memory (VmHWM) after the run", api.PeakMemoryMb(), "MB", "< 400 MB", api.PeakMemoryMb() < 400);
 await api.DisposeAsync();
@@ -421,6 +397,44 @@ async Task SustainedMixedLoadAsync()
     report.Add("memory", "API resident memory (VmRSS), peak during the mixed load", peak, "MB", "< 400 MB", peak < 400,
         $"after each round: {string.Join(" / ", afterRounds.Select(m => m.ToString("F0")))} MB");
     report.Add("memory", "API resident memory (VmRSS) 10 s after the mixed load", settled, "MB", "< 400 MB", settled < 400);
+}
+
+// 6b. The web screens at national scale.
+async Task WebScreensAsync()
+{
+    Console.WriteLine("6b. Web screens at national scale");
+    // Pages need a web session, and the development sign-in exists only in Development and Testing: a second API
+    // process runs as Testing on the same database (its daemon off) and signs in as national leadership. Times are
+    // measured at this client over loopback, so they include Kestrel and the socket as well as the render.
+    await using (var web = await ApiProcess.StartAsync(apiDll, db, signingKey, 5191, daemon: "Disabled", environment: "Testing"))
+    {
+        var session = await WebSessionAsync(web.Url);
+        var screens = new[]
+        {
+            ("MSG ratings heatmap", "/web/national"),
+            ("plan page (432 actions)", "/web/partnerships/bench-http/plans/plan"),
+            ("1,000-event action story", "/web/partnerships/bench-http/plans/plan/actions/A0")
+        };
+        foreach (var (name, path) in screens)
+        {
+            var first = Stopwatch.StartNew();
+            var probe = await session.GetAsync(path);
+            report.Add("web", $"{name}, first render", first.Elapsed.TotalMilliseconds, "ms");
+            if (!probe.IsSuccessStatusCode)
+            {
+                report.Add("web", name, double.NaN, "ms", "p99 < 100 ms", false, $"{path} answered {(int)probe.StatusCode}");
+                continue;
+            }
+            var samples = await Measure.Sequentially(quick ? 30 : 300, async _ =>
+            {
+                using var page = await session.GetAsync(path);
+                await page.Content.LoadIntoBufferAsync();
+                return page.IsSuccessStatusCode;
+            });
+            report.Add("web", $"{name}, p50", samples.Percentile(50), "ms");
+            report.Add("web", $"{name}, p99", samples.Percentile(99), "ms", "< 100 ms", samples.Percentile(99) < 100);
+        }
+    }
 }
 
 // A cookie session through the development sign-in page, as a person's browser would get one.
