@@ -27,6 +27,7 @@ public sealed class NationalModule : ILedgerModule
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<NationalViewCache<DeliveryView>>();
+        services.AddSingleton<NationalViewCache<MsgRatingsView>>();
         services.AddHostedService<NationalLagSampler>();
         services.ConfigureSwaggerGen(c => c.OperationFilter<NationalAnswers>());
     }
