@@ -406,7 +406,12 @@ async Task WebScreensAsync()
     // Pages need a web session, and the development sign-in exists only in Development and Testing: a second API
     // process runs as Testing on the same database (its daemon off) and signs in as national leadership. Times are
     // measured at this client over loopback, so they include Kestrel and the socket as well as the render.
-    await using (var web = await ApiProcess.StartAsync(apiDll, db, signingKey, 5191, daemon: "Disabled", environment: "Testing"))
+    // A free port: another run's web process may hold any fixed one, and then this would time that one.
+    var port = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+    port.Start();
+    var webPort = ((System.Net.IPEndPoint)port.LocalEndpoint).Port;
+    port.Stop();
+    await using (var web = await ApiProcess.StartAsync(apiDll, db, signingKey, webPort, daemon: "Disabled", environment: "Testing"))
     {
         var session = await WebSessionAsync(web.Url);
         var screens = new[]
