@@ -190,6 +190,14 @@ public sealed class ScreenTests(LedgerHost host) : LedgerTest(host)
         (await page.GotoAsync("/web/national"))!.Status.ShouldBe(403);
         (await page.GotoAsync("/web/partnerships/orkney"))!.Status.ShouldBe(404);
         (await page.APIRequest.GetAsync("/partnerships/orkney/overview")).Status.ShouldBe(404);
+
+        // The partner system's role signs in too: the same overview, and its web session cannot write either.
+        var writer = await SignInAsync(Roles.PartnerWriter, Pk);
+        writer.Url.ShouldEndWith($"/web/partnerships/{Pk}");
+        await AxeAsync(writer);
+        var planCounts = overview.GetProperty("plans").EnumerateArray().Single(p => p.GetProperty("plan").GetString() == PkPlan).GetProperty("counts");
+        (await writer.InnerTextAsync($"#plans tr[data-plan='{PkPlan}'] [data-figure=actions]")).Trim().ShouldBe(planCounts.GetProperty("actions").GetInt32().ToString());
+        (await writer.APIRequest.PostAsync($"{PkPlanPath}/actions/3.4/status", new APIRequestContextOptions { DataObject = new { status = "Red" } })).Status.ShouldBe(401);
         _browserErrors.ShouldBeEmpty();
     }
 
@@ -243,6 +251,7 @@ public sealed class ScreenTests(LedgerHost host) : LedgerTest(host)
         var all = await SignInAsync(Roles.Auditor);
         all.Url.ShouldEndWith("/web");
         await AxeAsync(all);
+        await ShotAsync(all, "partnerships-list");
         (await all.Locator("main li a").AllInnerTextsAsync()).Count.ShouldBe(4);
 
         // A web session reads; it never writes, whatever the role.
