@@ -14,7 +14,7 @@ using PlanLedger.Security;
 using PlanLedger.SelfAssessments;
 
 // PlanLedger's benchmark: every figure side by side in one run, so ratios hold on a noisy machine.
-// Usage: PlanLedger.Benchmarks <api.dll> <results-dir> [--quick] [--writes-only] [--memory-only] [--soak-only]
+// Usage: PlanLedger.Benchmarks <api.dll> <results-dir> [--quick] [--writes-only] [--memory-only] [--soak-only] [--web-only]
 var apiDll = Path.GetFullPath(args[0]);
 var resultsDir = Path.GetFullPath(args[1]);
 var quick = args.Contains("--quick");
@@ -37,7 +37,9 @@ report.Context["phase length"] = $"{phase.TotalSeconds} s per measured phase, af
 
 // A database of its own, fresh each run; --rebuild-only times a rebuild of the last run's database.
 var rebuildOnly = args.Contains("--rebuild-only");
-var db = rebuildOnly ? Database.Existing(server, "planledger_bench") : await Database.FreshAsync(server, "planledger_bench");
+// --web-only: the web screens alone (phase 6b) on the last run's database, to results/web.{json,md}.
+var webOnly = args.Contains("--web-only");
+var db = rebuildOnly || webOnly ? Database.Existing(server, "planledger_bench") : await Database.FreshAsync(server, "planledger_bench");
 var json = LedgerHttp.Configure(new JsonSerializerOptions());
 var signingKey = DevelopmentTokens.NewSigningKey();
 var store = new DocumentStore(LedgerStore.Options(db, PlanLedger.Modules.All));
@@ -48,6 +50,12 @@ var statusEvent = new ActionStatusChanged(DeliveryStatus.Amber, DeliveryStatus.G
 if (rebuildOnly)
 {
     await RebuildAsync();
+    return 0;
+}
+if (webOnly)
+{
+    await WebScreensAsync();
+    await report.WriteAsync(resultsDir, "web");
     return 0;
 }
 
@@ -350,39 +358,7 @@ foreach (var (name, path) in new[] { ("ratings matrix", "/national/msg-ratings")
 }
 
 await SustainedMixedLoadAsync();
-Console.WriteLine("6b. Web screens at national scale");
-// Pages need a web session, and the development sign-in exists only in Development and Testing: a second API
-// process runs as Testing on the same database (its daemon off) and signs in as national leadership. Times are
-// measured at this client over loopback, so they include Kestrel and the socket as well as the render.
-await using (var web = await ApiProcess.StartAsync(apiDll, db, signingKey, 5191, daemon: "Disabled", environment: "Testing"))
-{
-    var session = await WebSessionAsync(web.Url);
-    var screens = new[]
-    {
-        ("MSG ratings heatmap", "/web/national"),
-        ("plan page (432 actions)", "/web/partnerships/bench-http/plans/plan"),
-        ("1,000-event action story", "/web/partnerships/bench-http/plans/plan/actions/A0")
-    };
-    foreach (var (name, path) in screens)
-    {
-        var first = Stopwatch.StartNew();
-        var probe = await session.GetAsync(path);
-        report.Add("web", $"{name}, first render", first.Elapsed.TotalMilliseconds, "ms");
-        if (!probe.IsSuccessStatusCode)
-        {
-            report.Add("web", name, double.NaN, "ms", "p99 < 100 ms", false, $"{path} answered {(int)probe.StatusCode}");
-            continue;
-        }
-        var samples = await Measure.Sequentially(quick ? 30 : 300, async _ =>
-        {
-            using var page = await session.GetAsync(path);
-            await page.Content.LoadIntoBufferAsync();
-            return page.IsSuccessStatusCode;
-        });
-        report.Add("web", $"{name}, p50", samples.Percentile(50), "ms");
-        report.Add("web", $"{name}, p99", samples.Percentile(99), "ms", "< 100 ms", samples.Percentile(99) < 100);
-    }
-}
+await WebScreensAsync();
 
 // Last of the phases on the API, on streams of its own, so its half a million events change no other figure.
 Console.WriteLine("6c. Soak");
@@ -460,6 +436,50 @@ static int FreePort()
     var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     listener.Stop();
     return port;
+}
+
+// 6b. The web screens at national scale.
+async Task WebScreensAsync()
+{
+    Console.WriteLine("6b. Web screens at national scale");
+    // Pages need a web session, and the development sign-in exists only in Development and Testing: a second API
+    // process runs as Testing on the same database (its daemon off) and signs in as national leadership. Times are
+    // measured at this client over loopback, so they include Kestrel and the socket as well as the render.
+    // A free port: another run's web process may hold any fixed one, and then this would time that one.
+    await using (var web = await ApiProcess.StartAsync(apiDll, db, signingKey, FreePort(), daemon: "Disabled", environment: "Testing"))
+    {
+        var session = await WebSessionAsync(web.Url);
+        var screens = new[]
+        {
+            ("MSG ratings heatmap", "/web/national"),
+            ("plan page (432 actions)", "/web/partnerships/bench-http/plans/plan"),
+            ("1,000-event action story", "/web/partnerships/bench-http/plans/plan/actions/A0")
+        };
+        foreach (var (name, path) in screens)
+        {
+            var first = Stopwatch.StartNew();
+            var probe = await session.GetAsync(path);
+            report.Add("web", $"{name}, first render", first.Elapsed.TotalMilliseconds, "ms");
+            if (!probe.IsSuccessStatusCode)
+            {
+                report.Add("web", name, double.NaN, "ms", "p99 < 100 ms", false, $"{path} answered {(int)probe.StatusCode}");
+                continue;
+            }
+            // The API's own CPU per page holds on a machine shared with other work, where the latencies do not.
+            var cpu = CpuUse.Now(web.ProcessId).ApiSeconds;
+            var count = quick ? 30 : 300;
+            var samples = await Measure.Sequentially(count, async _ =>
+            {
+                using var page = await session.GetAsync(path);
+                await page.Content.LoadIntoBufferAsync();
+                return page.IsSuccessStatusCode;
+            });
+            report.Add("web", $"{name}, API CPU per page", (CpuUse.Now(web.ProcessId).ApiSeconds - cpu) * 1000 / count, "ms",
+                note: $"{(await probe.Content.ReadAsByteArrayAsync()).Length / 1024} KB of HTML");
+            report.Add("web", $"{name}, p50", samples.Percentile(50), "ms");
+            report.Add("web", $"{name}, p99", samples.Percentile(99), "ms", "< 100 ms", samples.Percentile(99) < 100);
+        }
+    }
 }
 
 // A cookie session through the development sign-in page, as a person's browser would get one.

@@ -23,7 +23,6 @@ public static class TimeTravel
     // The projections' own Evolve, so an answer as of the last event equals the stored view.
     private static readonly ActionProjection ActionFold = new();
     private static readonly PlanProjection PlanFold = new();
-    private static readonly SelfAssessmentProjection RatingFold = new();
 
     public static async Task<ActionRecord?> ActionAsync(IQuerySession session, string plan, string action, PointInTime point, CancellationToken token)
     {
@@ -39,14 +38,9 @@ public static class TimeTravel
         return Replay(await session.Events.FetchStreamAsync(key, token: token), PlanFold, point);
     }
 
-    /// <summary>The partnership's self-assessment ratings in force at a point in time (one query for every rating stream).</summary>
-    public static async Task<IReadOnlyList<SelfAssessment>> RatingsAsync(IQuerySession session, PointInTime point, CancellationToken token)
-    {
-        if (point.IsNow) return await session.Query<SelfAssessment>().ToListAsync(token);
-        var prefix = SelfAssessment.KeyFor("");
-        var events = await session.Events.QueryAllRawEvents().Where(e => e.StreamKey!.StartsWith(prefix)).OrderBy(e => e.Sequence).ToListAsync(token);
-        return events.GroupBy(e => e.StreamKey!).Select(stream => Replay(stream.OrderBy(e => e.Version), RatingFold, point)).OfType<SelfAssessment>().ToList();
-    }
+    /// <summary>The partnership's self-assessment ratings in force at a point in time.</summary>
+    public static Task<IReadOnlyList<SelfAssessment>> RatingsAsync(IQuerySession session, PointInTime point, CancellationToken token) =>
+        SelfAssessment.AllAsync(session, point, token);
 
     /// <summary>
     /// What every plan-wide read does: reads the as-of parameters, opens the partnership's session and loads
@@ -103,7 +97,7 @@ public static class TimeTravel
     }
 
     private static T? Replay<T>(IEnumerable<IEvent> events, SingleStreamProjection<T, string> projection, PointInTime point) where T : class =>
-        events.Where(point.Includes).Aggregate((T?)null, (state, e) => projection.Evolve(state, e.StreamKey!, e));
+        point.Fold(events, projection);
 }
 
 /// <summary>Orders references as people read them: "2" before "10", "3.4" before "3.10".</summary>

@@ -39,9 +39,21 @@ public static class OpenApiDocument
         c.OperationFilter<WriteContract>();
         c.OperationFilter<QueryObjectDocs>();
         c.OperationFilter<RequestExamples>();
+        c.OperationFilter<CsvIsText>();
         c.DocumentFilter<NoFrameworkSchemas>();
         c.SchemaFilter<ValidatorLimits>();
         c.SchemaFilter<RequiredConstructorParameters>();
+    }
+
+    /// <summary>A CSV answer is text, whatever the JSON beside it looks like.</summary>
+    private sealed class CsvIsText : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (operation.Responses is not null && operation.Responses.TryGetValue("200", out var response) && response is OpenApiResponse { Content: { } content }
+                && content.TryGetValue("text/csv", out var media) && media is OpenApiMediaType csv)
+                csv.Schema = new OpenApiSchema { Type = JsonSchemaType.String };
+        }
     }
 
     private static string SchemaId(Type type)

@@ -1,4 +1,6 @@
 using JasperFx.Events;
+using Marten;
+using Marten.Events.Aggregation;
 using PlanLedger.Ledger;
 
 namespace PlanLedger.Infrastructure;
@@ -18,6 +20,21 @@ public sealed record PointInTime(DateTimeOffset? RecordedBy = null, DateOnly? Ef
         if (Version is { } version && e.Version > version) return false;
         if (e.Data is not ILedgerEvent { Provenance: var p }) return true;
         return (RecordedBy is null || p.RecordedAt <= RecordedBy) && (EffectiveBy is null || p.EffectiveOn <= EffectiveBy);
+    }
+
+    /// <summary>A stream's events folded by its projection's own Evolve, only those this point includes: null if none.</summary>
+    public T? Fold<T>(IEnumerable<IEvent> events, SingleStreamProjection<T, string> projection) where T : class =>
+        events.Where(Includes).Aggregate((T?)null, (state, e) => projection.Evolve(state, e.StreamKey!, e));
+
+    /// <summary>
+    /// Every stream whose key starts with the prefix, each as it stood at this point: one query for all their
+    /// events (the session's tenant scopes it); a stream with nothing included yet is left out.
+    /// </summary>
+    public async Task<IReadOnlyList<T>> FoldAllAsync<T>(IQuerySession session, string keyPrefix, SingleStreamProjection<T, string> projection,
+        CancellationToken token) where T : class
+    {
+        var events = await session.Events.QueryAllRawEvents().Where(e => e.StreamKey!.StartsWith(keyPrefix)).OrderBy(e => e.Sequence).ToListAsync(token);
+        return events.GroupBy(e => e.StreamKey!).Select(stream => Fold(stream.OrderBy(e => e.Version), projection)).OfType<T>().ToList();
     }
 
     /// <summary>The date "overdue" is judged on: the business date asked for, else the date of the recorded time, else today.</summary>

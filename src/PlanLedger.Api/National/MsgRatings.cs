@@ -35,10 +35,32 @@ public sealed record NationalRating
         IDocumentStore store, CancellationToken token)
     {
         var position = await ViewPosition.ReadAsync(store, Projections, token);
-        await using var session = store.QuerySession();
-        var partnerships = await AcrossPartnerships.PartnershipsAsync(session, token);
-        var ratings = await session.Query<NationalRating>().ToListAsync(token);
+        var (partnerships, ratings) = await LoadAsync(store, token);
         return (position, partnerships, ratings);
+    }
+
+    private static async Task<(IReadOnlyList<Partnership> Partnerships, IReadOnlyList<NationalRating> Ratings)> LoadAsync(IDocumentStore store, CancellationToken token)
+    {
+        await using var session = store.QuerySession();
+        return (await AcrossPartnerships.PartnershipsAsync(session, token), await session.Query<NationalRating>().ToListAsync(token));
+    }
+
+    /// <summary>
+    /// The MSG ratings matrix at a point in time, with the position its ratings include at least. Now, it is the
+    /// last answer while no event has been recorded or projected since (one position query); at a point, it is
+    /// built from every rating's changes.
+    /// </summary>
+    public static async Task<(ViewPosition Position, MsgRatingsView View)> MatrixAsync(IDocumentStore store, MsgFramework framework,
+        NationalViewCache<MsgRatingsView> cache, PointInTime point, CancellationToken token)
+    {
+        var position = await ViewPosition.ReadAsync(store, Projections, token);
+        async Task<MsgRatingsView> Build()
+        {
+            var (partnerships, ratings) = await LoadAsync(store, token);
+            return MsgRatingsView.Build(framework, partnerships, ratings, point);
+        }
+        // The matrix does not depend on the date, only on the events it includes.
+        return (position, point.IsNow ? await cache.GetAsync((position, default), Build) : await Build());
     }
 
     /// <summary>"{partnership}/rating/{proposal}".</summary>
@@ -86,7 +108,8 @@ public partial class NationalRatingProjection : MultiStreamProjection<NationalRa
 
 
 /// <summary>A partnership's rating of one proposal; Rating is null when it had not rated it (at the date asked).</summary>
-public sealed record RatingCell(string Proposal, Rating? Rating, DateOnly? RatedOn);
+/// <param name="Movement">The rating against the partnership's first rating of the proposal: Up, Down or Unchanged; null when not rated.</param>
+public sealed record RatingCell(string Proposal, Rating? Rating, DateOnly? RatedOn, string? Movement);
 
 public sealed record PartnershipRatings(string Partnership, string Name, IReadOnlyList<RatingCell> Ratings);
 
@@ -105,16 +128,22 @@ public sealed record MsgRatingsView(
     DateOnly? EffectiveOn,
     IReadOnlyList<PartnershipRatings> Partnerships,
     IReadOnlyList<ProposalRatingCounts> ByProposal,
-    IReadOnlyList<KeyFeatureRatingCounts> ByKeyFeature)
+    IReadOnlyList<KeyFeatureRatingCounts> ByKeyFeature) : ISizedView
 {
+    public long EstimatedBytes =>
+        CacheBudget.Object * 4 + Partnerships.Sum(p => CacheBudget.Object * 2 + CacheBudget.Of(p.Partnership) + CacheBudget.Of(p.Name) + p.Ratings.Count * (CacheBudget.Object + 40))
+        + (ByProposal.Count + ByKeyFeature.Count) * (CacheBudget.Object * 2 + 5 * 4 + 64);
+
     public static MsgRatingsView Build(MsgFramework framework, IReadOnlyList<Partnership> partnerships, IReadOnlyList<NationalRating> ratings, PointInTime point)
     {
         var byPair = ratings.ToDictionary(r => (r.Partnership, r.Assessment.Proposal));
         var proposals = framework.LocallyRated.ToList();
         var rows = partnerships.Select(p => new PartnershipRatings(p.Code, p.Name, proposals.Select(proposal =>
         {
-            var change = byPair.GetValueOrDefault((p.Code, proposal.Number))?.InForceAt(point);
-            return new RatingCell(proposal.Number, change?.To, change?.EffectiveOn);
+            var rating = byPair.GetValueOrDefault((p.Code, proposal.Number));
+            return rating?.InForceAt(point) is { } change
+                ? new RatingCell(proposal.Number, change.To, change.EffectiveOn, SelfAssessmentProfile.Movement(rating.Changes[0].To, change.To))
+                : new RatingCell(proposal.Number, null, null, null);
         }).ToList())).ToList();
 
         IEnumerable<Rating?> RatingsOf(Func<string, bool> proposal) =>
@@ -164,14 +193,13 @@ public static class MsgRatingsEndpoint
     [ProducesResponseType<MsgRatingsView>(200, "application/json", "text/csv")]
     [ProducesResponseType<ProblemDetails>(400)]
     public static async Task<IResult> Get(DateTimeOffset? asOf, DateOnly? effectiveOn, string? format, string? table, IDocumentStore store,
-        MsgFramework framework, HttpContext http)
+        MsgFramework framework, NationalViewCache<MsgRatingsView> cache, HttpContext http)
     {
         var check = new QueryCheck();
         var output = check.Output(format, table, MsgRatingsView.Tables);
         if (check.Problem is { } problem) return problem;
 
-        var (position, partnerships, ratings) = await NationalRating.ReadAllAsync(store, http.RequestAborted);
-        var view = MsgRatingsView.Build(framework, partnerships, ratings, new PointInTime(asOf, effectiveOn));
+        var (position, view) = await NationalRating.MatrixAsync(store, framework, cache, new PointInTime(asOf, effectiveOn), http.RequestAborted);
         return NationalAnswer.Send(http, View, position, output, view, view.Table);
     }
 }

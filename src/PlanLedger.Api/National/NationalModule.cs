@@ -27,19 +27,19 @@ public sealed class NationalModule : ILedgerModule
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<NationalViewCache<DeliveryView>>();
+        services.AddSingleton<NationalViewCache<MsgRatingsView>>();
         services.AddHostedService<NationalLagSampler>();
         services.ConfigureSwaggerGen(c => c.OperationFilter<NationalAnswers>());
     }
 }
 
-/// <summary>Documents what every national view answers beside its JSON: CSV text and its projection positions.</summary>
+/// <summary>Documents what every national view answers beside its JSON: its projection positions.</summary>
 internal sealed class NationalAnswers : IOperationFilter
 {
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
         if (operation.Tags?.Any(t => t.Name == "National") != true
             || operation.Responses is null || !operation.Responses.TryGetValue("200", out var response) || response is not OpenApiResponse ok) return;
-        if (ok.Content is not null && ok.Content.TryGetValue("text/csv", out var media) && media is OpenApiMediaType csv) csv.Schema = new OpenApiSchema { Type = JsonSchemaType.String };
         ok.Headers ??= new Dictionary<string, IOpenApiHeader>();
         ok.Headers[ViewPosition.ProjectionHeader] = new OpenApiHeader
         {

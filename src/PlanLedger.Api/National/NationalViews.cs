@@ -32,8 +32,8 @@ internal static class AcrossPartnerships
             projection.IncludeType(type);
     }
 
-    public static async Task<IReadOnlyList<Partnership>> PartnershipsAsync(IQuerySession session, CancellationToken token) =>
-        await session.Query<Partnership>().OrderBy(p => p.Code).ToListAsync(token);
+    public static Task<IReadOnlyList<Partnership>> PartnershipsAsync(IQuerySession session, CancellationToken token) =>
+        Partnership.RegistryAsync(session, PointInTime.Now, token);
 }
 
 /// <summary>
@@ -109,40 +109,12 @@ public sealed class NationalViewCache<T> where T : class, ISizedView
     }
 }
 
-/// <summary>JSON, or one of the view's tables as CSV.</summary>
-public sealed record NationalOutput(bool Csv, string Table);
-
-/// <summary>Checks a national view's query string; every bad parameter is named in one 400, never a 500.</summary>
-internal sealed class QueryCheck
-{
-    private readonly Dictionary<string, string> _errors = new();
-
-    public void Require(bool valid, string parameter, string message)
-    {
-        if (!valid) _errors[parameter] = message;
-    }
-
-    /// <summary>format=json (the default) or csv; table picks one of the view's tables for CSV, the first by default.</summary>
-    public NationalOutput Output(string? format, string? table, params string[] tables)
-    {
-        var csv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase);
-        Require(format is null || csv || string.Equals(format, "json", StringComparison.OrdinalIgnoreCase),
-            "format", "'format' must be json or csv.");
-        Require(table is null || tables.Contains(table), "table", $"'table' must be one of: {string.Join(", ", tables)}.");
-        return new NationalOutput(csv, table ?? tables[0]);
-    }
-
-    public IResult? Problem => _errors.Count == 0 ? null : QueryProblem.For(_errors);
-}
-
 internal static class NationalAnswer
 {
-    public static IResult Send<T>(HttpContext http, string view, ViewPosition position, NationalOutput output, T body, Func<string, CsvTable> tables)
+    public static IResult Send<T>(HttpContext http, string view, ViewPosition position, TableOutput output, T body, Func<string, CsvTable> tables)
     {
         position.WriteTo(http.Response, view);
-        if (!output.Csv) return Results.Json(body);
-        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{view}-{output.Table}.csv\"";
-        return Results.Text(Csv.Write(tables(output.Table)), Csv.ContentType);
+        return output.Send(http, view, body, tables);
     }
 }
 

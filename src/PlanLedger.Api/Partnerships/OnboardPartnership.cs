@@ -53,15 +53,26 @@ public static class OnboardPartnershipEndpoint
         writes.Run(command, JasperFx.StorageConstants.DefaultTenantId, write => write.Create<Partnership>(Partnership.KeyFor(command.Code), command,
             command.Decide, $"/partnerships/{command.Code}", $"partnership '{command.Code}'"));
 
-    /// <summary>Every onboarded partnership, including those with no data yet.</summary>
+    /// <summary>
+    /// Every onboarded partnership, including those with no data yet, in code order; or those onboarded by a
+    /// point in time: <c>asOf</c> (recorded by then) and/or <c>effectiveOn</c> (effective by that business date).
+    /// <c>format=csv</c> gives the registry as CSV.
+    /// </summary>
+    /// <param name="asOf">Only onboardings recorded at or before this time (ISO 8601 date-time; encode '+' as %2B or use Z).</param>
+    /// <param name="effectiveOn">Only onboardings effective on or before this business date (yyyy-MM-dd).</param>
+    /// <param name="format">json (default) or csv.</param>
     [WolverineGet("/partnerships", Name = "ListPartnerships")]
     [Tags("Partnerships")]
     [Authorize(Policy = Policies.ReadAcross)]
-    [ProducesResponseType<IReadOnlyList<Partnership>>(200)]
-    public static async Task<IReadOnlyList<Partnership>> List(IDocumentStore store, HttpContext http)
+    [ProducesResponseType<IReadOnlyList<Partnership>>(200, "application/json", "text/csv")]
+    [ProducesResponseType<ProblemDetails>(400)]
+    public static async Task<IResult> List(DateTimeOffset? asOf, DateOnly? effectiveOn, string? format, IDocumentStore store, HttpContext http)
     {
+        var check = new QueryCheck();
+        var output = check.Output(format, null, Partnership.Tables);
+        if (check.Problem is { } problem) return problem;
         await using var session = store.QuerySession();
-        var all = await session.Query<Partnership>().ToListAsync(http.RequestAborted);
-        return all.OrderBy(p => p.Code).ToList();
+        var all = await Partnership.RegistryAsync(session, new PointInTime(asOf, effectiveOn), http.RequestAborted);
+        return output.Send(http, "partnerships", all, _ => Partnership.Table(all));
     }
 }

@@ -31,6 +31,25 @@ public sealed record Partnership : IStreamState<Partnership>
 
     public static string KeyFor(string code) => $"partnership/{code}";
 
+    private static readonly PartnershipProjection Projection = new();
+
+    /// <summary>
+    /// The registry at a point in time, in code order: the stored partnerships now, else the onboarding streams
+    /// of the national (default-tenant) ledger replayed. The session must be the default tenant's.
+    /// </summary>
+    public static async Task<IReadOnlyList<Partnership>> RegistryAsync(IQuerySession session, PointInTime point, CancellationToken token)
+    {
+        var all = point.IsNow ? await session.Query<Partnership>().ToListAsync(token) : await point.FoldAllAsync(session, KeyFor(""), Projection, token);
+        return all.OrderBy(p => p.Code, StringComparer.Ordinal).ToList();
+    }
+
+    public static readonly string[] Tables = ["registry"];
+
+    /// <summary>The registry as one CSV table.</summary>
+    public static CsvTable Table(IEnumerable<Partnership> all) => new(
+        ["code", "name", "integrationAuthority", "statutoryPartners", "onboardedOn"],
+        all.Select(p => (IReadOnlyList<object?>)[p.Code, p.Name, p.IntegrationAuthority, string.Join("; ", p.StatutoryPartners), p.OnboardedOn]));
+
     public static Partnership AtVersion(Partnership state, int version) => state with { Version = version };
 
     public static Partnership? Fold(Partnership? state, string key, object @event) => @event switch

@@ -47,6 +47,22 @@ public sealed record SelfAssessment : IStreamState<SelfAssessment>
 
     public static string KeyFor(string proposal) => $"rating/{proposal}";
 
+    private static readonly SelfAssessmentProjection Projection = new();
+
+    /// <summary>The partnership's ratings in force at a point in time, in proposal order: the stored ratings now, else every rating stream replayed.</summary>
+    public static async Task<IReadOnlyList<SelfAssessment>> AllAsync(IQuerySession session, PointInTime point, CancellationToken token)
+    {
+        var all = point.IsNow ? await session.Query<SelfAssessment>().ToListAsync(token) : await point.FoldAllAsync(session, KeyFor(""), Projection, token);
+        return all.OrderBy(a => System.Version.Parse(a.Proposal)).ToList();
+    }
+
+    public static readonly string[] Tables = ["ratings"];
+
+    /// <summary>The ratings as one CSV table.</summary>
+    public static CsvTable Table(IEnumerable<SelfAssessment> ratings) => new(
+        ["proposal", "rating", "firstRating", "firstRatedOn", "revisions", "effectiveOn", "recordedAt", "assessedBy", "plan", "evidence"],
+        ratings.Select(r => (IReadOnlyList<object?>)[r.Proposal, r.Rating, r.FirstRating, r.FirstRatedOn, r.Revisions, r.EffectiveOn, r.RecordedAt, r.AssessedBy, r.Plan, r.Evidence]));
+
     public static SelfAssessment AtVersion(SelfAssessment state, int version) => state with { Version = version };
 
     public static SelfAssessment? Fold(SelfAssessment? state, string key, object @event) => @event switch

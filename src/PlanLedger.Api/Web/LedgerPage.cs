@@ -32,9 +32,6 @@ public abstract class LedgerPage : PageModel
 
     public Caller Caller => HttpContext.Caller();
 
-    /// <summary>Whether this page offers the as-at control (a view with no as-at says so instead).</summary>
-    public virtual bool HasAsAt => true;
-
     public string? EffectiveOnText => EffectiveOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public string? AsOfText => AsOf is { } t ? TimeText(t) : null;
@@ -134,17 +131,25 @@ public static class Show
         _ => "–"
     };
 
-    public static string Css(Rating? rating) => rating is { } r ? $"pl-level pl-level--{(int)r}" : "pl-level pl-level--none";
+    public static string Css(Rating? rating) => rating switch
+    {
+        Rating.NotYetEstablished => "pl-level pl-level--0",
+        Rating.PartlyEstablished => "pl-level pl-level--1",
+        Rating.Established => "pl-level pl-level--2",
+        Rating.Exemplary => "pl-level pl-level--3",
+        _ => "pl-level pl-level--none"
+    };
 
     public static string Arrow(string? movement) => movement switch { "Up" => "↑", "Down" => "↓", _ => "" };
 
-    public static string StatusCss(DeliveryStatus? status) => status switch
+    /// <summary>The colour of a RAG status; a tag adds "ds_tag".</summary>
+    public static string Rag(DeliveryStatus? status) => status switch
     {
-        DeliveryStatus.Red => "ds_tag pl-rag pl-rag--red",
-        DeliveryStatus.Amber => "ds_tag pl-rag pl-rag--amber",
-        DeliveryStatus.Green => "ds_tag pl-rag pl-rag--green",
-        DeliveryStatus.Blue => "ds_tag pl-rag pl-rag--blue",
-        _ => "ds_tag pl-rag pl-rag--none"
+        DeliveryStatus.Red => "pl-rag pl-rag--red",
+        DeliveryStatus.Amber => "pl-rag pl-rag--amber",
+        DeliveryStatus.Green => "pl-rag pl-rag--green",
+        DeliveryStatus.Blue => "pl-rag pl-rag--blue",
+        _ => "pl-rag pl-rag--none"
     };
 
     public static string Status(DeliveryStatus? status) => status?.ToString() ?? "No status";

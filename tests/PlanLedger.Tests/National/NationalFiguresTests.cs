@@ -75,7 +75,7 @@ public sealed class NationalFiguresTests(LedgerHost host) : LedgerTest(host)
         ShouldMatch(view, endOfJune2019);
         view.ByProposal.Single(p => p.Proposal == "2.3").Counts.ShouldBe(new RatingCounts(NotYetEstablished: 1, 0, Established: 1, 0, NotRated: 2));
         view.Partnerships.Single(p => p.Partnership == "orkney").Ratings.Single(c => c.Proposal == "5.1")
-            .ShouldBe(new RatingCell("5.1", Rating.Established, new DateOnly(2019, 4, 30)));
+            .ShouldBe(new RatingCell("5.1", Rating.Established, new DateOnly(2019, 4, 30), "Unchanged"));
     }
 
     [Fact]

@@ -81,11 +81,24 @@ public sealed class ScreenTests(LedgerHost host) : LedgerTest(host)
         (await page.GetAttributeAsync("#slippage tbody tr", "data-action")).ShouldBe(slippage.GetProperty("actions")[0].GetProperty("action").GetString());
         (await page.InnerTextAsync("#slippage [data-figure=daysSlipped]")).Trim().ShouldBe(slippage.GetProperty("actions")[0].GetProperty("daysSlipped").GetInt32().ToString());
 
-        // The registry.
+        // The registry, now and through its as-at control: the seeds onboarded every partnership today, so none was
+        // recorded by the start of 2020 and all of them by tomorrow.
         await OpenAsync(page, "/web/partnerships", "partnerships-registry");
-        var registry = await ApiAsync(page, "/partnerships");
-        (await page.Locator("#registry tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.partnership)"))
-            .ShouldBe(registry.EnumerateArray().Select(p => p.GetProperty("code").GetString()!).ToArray());
+        await RegistryMatchesApi(page, "/partnerships", 4);
+        await page.FillAsync("#asOf", "2020-01-01T00:00");
+        await page.ClickAsync("form.pl-asat button[type=submit]");
+        page.Url.ShouldContain("asOf=2020-01-01");
+        await AxeAsync(page);
+        await RegistryMatchesApi(page, "/partnerships?asOf=2020-01-01T00:00:00Z", 0);
+        (await page.IsVisibleAsync("#no-partnerships")).ShouldBeTrue();
+        var tomorrow = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-ddTHH:mm");
+        await page.FillAsync("#asOf", tomorrow);
+        await page.ClickAsync("form.pl-asat button[type=submit]");
+        await RegistryMatchesApi(page, $"/partnerships?asOf={tomorrow}:00Z", 4);
+        var registryCsv = await page.GetAttributeAsync(".pl-downloads a", "href") ?? "";
+        registryCsv.ShouldContain("format=csv");
+        registryCsv.ShouldContain($"asOf={Uri.EscapeDataString(tomorrow + ":00Z")}");
+        (await (await page.APIRequest.GetAsync(registryCsv)).TextAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(1 + 4);
 
         // A rating's history, reached from its heatmap cell.
         await OpenAsync(page, "/web/national");
@@ -101,7 +114,20 @@ public sealed class ScreenTests(LedgerHost host) : LedgerTest(host)
         await page.ClickAsync("#timeline a[data-step=PartlyEstablished]");
         (await page.GetAttributeAsync("#record [data-rating]", "data-rating")).ShouldBe("PartlyEstablished");
 
+        // Orkney's self-assessments now, then through the as-at control on a business date before its December revisions.
         await OpenAsync(page, "/web/partnerships/orkney/self-assessments", "self-assessments");
+        await RatingsMatchApi(page, "/partnerships/orkney/self-assessments");
+        (await page.GetAttributeAsync("tr[data-proposal='2.6'] td[data-rating]", "data-rating")).ShouldBe("NotYetEstablished");
+        await page.FillAsync("#effectiveOn", "2019-06-30");
+        await page.ClickAsync("form.pl-asat button[type=submit]");
+        page.Url.ShouldContain("effectiveOn=2019-06-30");
+        await AxeAsync(page);
+        await RatingsMatchApi(page, "/partnerships/orkney/self-assessments?effectiveOn=2019-06-30");
+        (await page.GetAttributeAsync("tr[data-proposal='2.6'] td[data-rating]", "data-rating")).ShouldBe("PartlyEstablished");
+        var ratingsCsv = await page.GetAttributeAsync(".pl-downloads a", "href") ?? "";
+        ratingsCsv.ShouldContain("effectiveOn=2019-06-30");
+        var ratingsText = await (await page.APIRequest.GetAsync(ratingsCsv)).TextAsync();
+        ratingsText.ShouldContain("\r\n2.6,PartlyEstablished,");
         _browserErrors.ShouldBeEmpty();
     }
 
@@ -164,6 +190,14 @@ public sealed class ScreenTests(LedgerHost host) : LedgerTest(host)
         (await page.GotoAsync("/web/national"))!.Status.ShouldBe(403);
         (await page.GotoAsync("/web/partnerships/orkney"))!.Status.ShouldBe(404);
         (await page.APIRequest.GetAsync("/partnerships/orkney/overview")).Status.ShouldBe(404);
+
+        // The partner system's role signs in too: the same overview, and its web session cannot write either.
+        var writer = await SignInAsync(Roles.PartnerWriter, Pk);
+        writer.Url.ShouldEndWith($"/web/partnerships/{Pk}");
+        await AxeAsync(writer);
+        var planCounts = overview.GetProperty("plans").EnumerateArray().Single(p => p.GetProperty("plan").GetString() == PkPlan).GetProperty("counts");
+        (await writer.InnerTextAsync($"#plans tr[data-plan='{PkPlan}'] [data-figure=actions]")).Trim().ShouldBe(planCounts.GetProperty("actions").GetInt32().ToString());
+        (await writer.APIRequest.PostAsync($"{PkPlanPath}/actions/3.4/status", new APIRequestContextOptions { DataObject = new { status = "Red" } })).Status.ShouldBe(401);
         _browserErrors.ShouldBeEmpty();
     }
 
@@ -217,6 +251,7 @@ public sealed class ScreenTests(LedgerHost host) : LedgerTest(host)
         var all = await SignInAsync(Roles.Auditor);
         all.Url.ShouldEndWith("/web");
         await AxeAsync(all);
+        await ShotAsync(all, "partnerships-list");
         (await all.Locator("main li a").AllInnerTextsAsync()).Count.ShouldBe(4);
 
         // A web session reads; it never writes, whatever the role.
@@ -367,6 +402,28 @@ public sealed class ScreenTests(LedgerHost host) : LedgerTest(host)
         var response = await page.APIRequest.GetAsync(path);
         response.Status.ShouldBe(200, path);
         return (await response.JsonAsync())!.Value;
+    }
+
+    private static async Task RegistryMatchesApi(IPage page, string api, int expected)
+    {
+        var codes = (await ApiAsync(page, api)).EnumerateArray().Select(p => p.GetProperty("code").GetString()!).ToArray();
+        codes.Length.ShouldBe(expected, api);
+        (await page.Locator("#registry tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.partnership)")).ShouldBe(codes, api);
+    }
+
+    /// <summary>Every rated proposal on the page has the API's rating, first rating and revisions; no other is rated.</summary>
+    private static async Task RatingsMatchApi(IPage page, string api)
+    {
+        var ratings = (await ApiAsync(page, api)).EnumerateArray().ToList();
+        ratings.ShouldNotBeEmpty(api);
+        (await page.Locator("td[data-rating]").CountAsync()).ShouldBe(ratings.Count, api);
+        foreach (var r in ratings)
+        {
+            var row = $"tr[data-proposal='{r.GetProperty("proposal").GetString()}']";
+            (await page.GetAttributeAsync($"{row} td[data-rating]", "data-rating")).ShouldBe(r.GetProperty("rating").GetString(), row);
+            (await page.GetAttributeAsync($"{row} td[data-first-rating]", "data-first-rating")).ShouldBe(r.GetProperty("firstRating").GetString(), row);
+            (await page.InnerTextAsync($"{row} [data-figure=revisions]")).Trim().ShouldBe(r.GetProperty("revisions").GetInt32().ToString(), row);
+        }
     }
 
     private static async Task HeatmapMatchesApi(IPage page, string api)

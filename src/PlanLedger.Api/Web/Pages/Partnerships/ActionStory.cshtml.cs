@@ -46,6 +46,10 @@ public sealed class ActionStoryModel(IDocumentStore store, HistoryCache cache) :
         return Page();
     }
 
-    /// <summary>The action as it stood just after an entry: the first N events of its stream.</summary>
-    public string AsItStood(HistoryEntry entry) => Url.Page("/Partnerships/ActionStory", new { partnership = Partnership, plan = PlanReference, action = ActionReference, version = entry.Version })!;
+    private string? _self;
+
+    /// <summary>The action as it stood just after an entry: the first N events of its stream (one link shape for hundreds of entries, no route generation each).</summary>
+    public string AsItStood(HistoryEntry entry) =>
+        (_self ??= $"/web/partnerships/{Escape(Partnership)}/plans/{Escape(PlanReference)}/actions/{Escape(ActionReference)}?version=")
+        + entry.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

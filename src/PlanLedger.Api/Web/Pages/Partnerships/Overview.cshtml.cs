@@ -8,7 +8,8 @@ namespace PlanLedger.Web.Pages.Partnerships;
 
 /// <summary>
 /// A partnership at a glance: the API's overview (GET /partnerships/{id}/overview) now; as at a point, each plan's
-/// summary as the summary endpoint folds it (GET …/plans/{plan}/summary?asOf&amp;effectiveOn).
+/// summary as the summary endpoint folds it (GET …/plans/{plan}/summary?asOf&amp;effectiveOn) and the ratings then in force
+/// (GET …/self-assessments?asOf&amp;effectiveOn).
 /// </summary>
 public sealed class OverviewModel(IDocumentStore store, MsgFramework framework, TimeProvider clock) : LedgerPage
 {
@@ -27,6 +28,7 @@ public sealed class OverviewModel(IDocumentStore store, MsgFramework framework, 
         if (Point.IsNow) return;
 
         await using var session = store.QuerySession(Partnership);
+        Profile = SelfAssessmentProfile.Of(framework, await PlanLedger.SelfAssessments.SelfAssessment.AllAsync(session, Point, token));
         var plans = new List<PlanSummary>();
         foreach (var plan in overview.Plans)
             if (await TimeTravel.PlanViewAsync(session, plan.Plan, Point, clock, token) is { } view)
