@@ -4,7 +4,8 @@
 #           shards (Ledger:Daemon=Distributed), HAProxy on http://127.0.0.1:5080 health-checking /health/ready, the seeds
 #   stop    stops the load balancer, the nodes and PostgreSQL
 #   status  each node's readiness, and which node runs which projection shard
-# PLANLEDGER_NODES (default 3), PLANLEDGER_CLUSTER_PORT (default 5080; nodes on the ports after it).
+# PLANLEDGER_NODES (default 3), PLANLEDGER_CLUSTER_PORT (default 5080; nodes on the ports after it),
+# PLANLEDGER_RATE_LIMIT (requests per second per client across the cluster, default 200: each node enforces its share).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 state="${PLANLEDGER_DATA_DIR:-$root/.data}/cluster"
@@ -86,7 +87,9 @@ start() {
   for i in $(seq 1 "$nodes"); do
     local pidfile="$state/node$i.pid"
     alive "$pidfile" && continue
-    Ledger__Daemon=Distributed ASPNETCORE_URLS="http://127.0.0.1:$((port + i))" \
+    # Rate limits are per node (in memory); HAProxy spreads a client's requests evenly, so each node gets its share.
+    Ledger__Daemon=Distributed Ledger__RateLimit__PermitsPerSecond=$(( ${PLANLEDGER_RATE_LIMIT:-200} / nodes )) \
+      ASPNETCORE_URLS="http://127.0.0.1:$((port + i))" \
       ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
       setsid dotnet "$dll" > "$state/node$i.log" 2>&1 < /dev/null &
     echo $! > "$pidfile"
@@ -110,7 +113,7 @@ status() {
     printf 'node%s %s pid %s: %s\n' "$i" "$url" "$(cat "$state/node$i.pid" 2>/dev/null || echo -)" "${health:-down}"
   done
   alive "$state/haproxy.pid" && echo "haproxy http://127.0.0.1:$port pid $(cat "$state/haproxy.pid")" || echo "haproxy down"
-  psql_db -c "select a.id as agent, n.uri as node_control_uri, n.assigned_node_number as node from planledger.wolverine_node_assignments a
+  psql_db -c "select a.id as agent, n.uri as node_control_uri, n.node_number as node from planledger.wolverine_node_assignments a
               join planledger.wolverine_nodes n on n.id = a.node_id order by 1" \
           -c "select pid, application_name, state, age(backend_xmin) as xmin_age from pg_stat_activity
               where datname = current_database() and backend_xmin is not null order by 4 desc limit 5" || true

@@ -28,7 +28,8 @@ public static class ClusterBench
         var db = await Database.FreshAsync(server, "planledger_cluster_bench");
         var signingKey = DevelopmentTokens.NewSigningKey();
         var ports = Enumerable.Range(0, Nodes + 1).Select(_ => FreePort()).ToArray();
-        var settings = new Dictionary<string, string> { ["Ledger__Daemon"] = LedgerCluster.Distributed };
+        // Dynamic: the pre-generated code bench.sh writes is generated for the default (Solo) host.
+        var settings = new Dictionary<string, string> { ["Ledger__Daemon"] = LedgerCluster.Distributed, ["Ledger__TypeLoadMode"] = "Dynamic" };
         var nodes = new ApiProcess?[Nodes];
         await using var balancer = await HaProxy.StartAsync(ports[0], ports[1..]);
         try
