@@ -53,6 +53,8 @@ defaults
   timeout connect 2s
   timeout client 60s
   timeout server 60s
+  # a busy node answers its health check late, not never
+  timeout check 3s
   # a request refused by a node that died mid-connection is tried on another
   retries 2
   option redispatch
