@@ -125,7 +125,7 @@ case "$cmd" in
   start) start ;;
   stop)
     stop_pid "$state/haproxy.pid"
-    for i in $(seq 1 "$nodes"); do stop_pid "$state/node$i.pid"; done
+    for pidfile in "$state"/node*.pid; do [[ -e "$pidfile" ]] && stop_pid "$pidfile"; done
     rm -f "$state/seeded"
     "$root/deploy/db.sh" stop
     ;;
