@@ -27,6 +27,8 @@ var warmUp = TimeSpan.FromSeconds(quick ? 1 : 3);
 var soakLength = TimeSpan.FromMinutes(quick ? 1 : 10);
 var soakOnly = args.Contains("--soak-only");
 int partnerships = quick ? 4 : 32, actionsPerPartnership = quick ? 500 : 6250, eventsPerAction = 10;
+// --cluster: one and three nodes behind HAProxy, and a node's death (ClusterBench.cs).
+if (args.Contains("--cluster")) return await ClusterBench.RunAsync(apiDll, server, resultsDir, phase);
 
 CpuUse.PostgresPort = new NpgsqlConnectionStringBuilder(server).Port;
 var report = new Report();

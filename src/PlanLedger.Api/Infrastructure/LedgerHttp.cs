@@ -32,7 +32,7 @@ public static class LedgerHttp
 
         builder.Host.UseWolverine(opts =>
         {
-            opts.Durability.Mode = DurabilityMode.MediatorOnly;
+            LedgerCluster.ConfigureDurability(opts, builder.Configuration);
             // Generated endpoint code is compiled at start-up (see README, "Code generation").
             opts.CodeGeneration.TypeLoadMode = builder.Configuration.GetValue("Ledger:TypeLoadMode", TypeLoadMode.Dynamic);
             opts.UseRuntimeCompilation();

@@ -30,11 +30,10 @@ public static class LedgerStore
         builder.Services.AddSingleton(TimeProvider.System);
 
         // Solo by default: HotCold leadership with the lock library we can restore holds an advisory-lock transaction open
-        // for as long as a node leads, which pins PostgreSQL's xmin (see docs/architecture.md, "The async daemon").
-        var daemon = builder.Configuration.GetValue("Ledger:Daemon", DaemonMode.Solo);
+        // for as long as a node leads, which pins PostgreSQL's xmin. Several nodes use Distributed (LedgerCluster, docs/cluster.md).
         builder.Services.AddMarten(_ => Options(connectionString, modules, builder.Configuration.GetValue("Ledger:AutoPrepare", true)))
             .UseLightweightSessions()
-            .AddAsyncDaemon(daemon);
+            .AddLedgerDaemon(builder.Configuration);
 
         builder.Services.AddHostedService<SchemaWarmup>();
         foreach (var module in modules) module.AddServices(builder.Services, builder.Configuration);

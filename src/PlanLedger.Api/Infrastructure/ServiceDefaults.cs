@@ -52,9 +52,10 @@ public static class ServiceDefaults
         // With no collector to send to, recording spans and metrics would only cost every request.
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         if (otlp || builder.Configuration.GetValue("Ledger:Telemetry", false)) AddTelemetry(builder, otlp);
-        builder.Services.AddHealthChecks()
+        var checks = builder.Services.AddHealthChecks()
             .AddCheck<DatabaseReadiness>("postgresql", tags: ["ready"])
             .AddCheck<TransactionHorizon>("transaction-horizon", tags: ["ready"]);
+        if (LedgerCluster.IsDistributed(builder.Configuration)) checks.AddCheck<ClusterNode>("cluster-node", tags: ["ready"]);
         return builder;
     }
 
