@@ -59,7 +59,6 @@ public static class LedgerHttp
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseMiddleware<BodyLimit>();
         app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
         app.UseSwaggerUI(o =>
         {
@@ -67,6 +66,7 @@ public static class LedgerHttp
             o.RoutePrefix = "swagger";
         });
         app.UseRouting();
+        app.UseMiddleware<BodyLimit>();
         app.UseLedgerSecurity();
         app.MapWolverineEndpoints(opts =>
         {
@@ -95,16 +95,23 @@ public static class LedgerHttp
     }
 }
 
-/// <summary>Refuses bodies over the limit with 413 before anything reads them, on any server.</summary>
+/// <summary>
+/// Refuses bodies over the limit with 413 before anything reads them, on any server. The limit is
+/// <see cref="Limits.MaxRequestBytes"/> unless the endpoint declares its own ([RequestSizeLimit]: a file it streams).
+/// </summary>
 internal sealed class BodyLimit(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext http)
     {
-        if (http.Request.ContentLength > Limits.MaxRequestBytes)
+        var limit = http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize
+            ?? Limits.MaxRequestBytes;
+        if (http.Request.ContentLength > limit)
         {
-            await Problems.Result(413, "Body too large", $"Request bodies are limited to {Limits.MaxRequestBytes} bytes.").ExecuteAsync(http);
+            await Problems.Result(413, "Body too large", $"Request bodies are limited to {limit} bytes.").ExecuteAsync(http);
             return;
         }
+        if (limit != Limits.MaxRequestBytes && http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } server)
+            server.MaxRequestBodySize = limit;
         await next(http);
     }
 }

@@ -94,7 +94,9 @@ public static class OpenApiDocument
             if (write)
             {
                 Add(operation, context, "400", "The body or a parameter is invalid; `errors` names each field.");
-                Add(operation, context, "413", "The body is over 1 MiB.");
+                // An endpoint with its own body limit (a streamed file) documents its own 413.
+                if (!context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>().Any())
+                    Add(operation, context, "413", "The body is over 1 MiB.");
                 Add(operation, context, "422", "A business rule refused the change, or an Idempotency-Key was reused for another request.");
             }
             Add(operation, context, "429", "Too many requests from this client; retry after Retry-After seconds.");

@@ -15,6 +15,13 @@ public static partial class Limits
     public const int ReturnItems = 500;
     public const int MaxRequestBytes = 1_048_576;
 
+    // A return file (CSV or xlsx) is read a row at a time, so it may be larger than a JSON body: 10,000 rows of the
+    // longest realistic appendix rows (a couple of KB of update and next steps each) fit in 32 MiB.
+    public const int ReturnFileRows = 10_000;
+    public const long ReturnFileBytes = 32L * 1024 * 1024;
+    // An xlsx is a zip: its parts unpacked may be several times its size, but never more than this.
+    public const long ReturnWorkbookUnpackedBytes = 8 * ReturnFileBytes;
+
     // A reference is the partnership's own label: 1(ii)(b), 3(v)a, 2.6, joint-inspection-2020.
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9 ()\[\]._:'-]*$")]
     public static partial Regex ReferencePattern();

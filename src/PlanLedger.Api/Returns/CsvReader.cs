@@ -3,7 +3,7 @@ using System.Text;
 namespace PlanLedger.Returns;
 
 /// <summary>Reads RFC 4180 CSV a record at a time (quoted fields, doubled quotes, CRLF or LF); a malformed file says where.</summary>
-public sealed class CsvReader(TextReader text)
+public sealed class CsvReader(TextReader text) : IRecords
 {
     public int Line { get; private set; }
 
@@ -47,6 +47,8 @@ public sealed class CsvReader(TextReader text)
             }
         }
     }
+
+    public void Dispose() => text.Dispose();
 
     /// <summary>A cell as written, without the apostrophe a spreadsheet-safe writer puts before formula characters.</summary>
     public static string Unguard(string cell) =>

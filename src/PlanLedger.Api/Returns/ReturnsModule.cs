@@ -1,5 +1,6 @@
 using Microsoft.OpenApi;
 using PlanLedger.Infrastructure;
+using PlanLedger.Ledger;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace PlanLedger.Returns;
@@ -20,7 +21,9 @@ internal sealed class CsvUploadBody : IOperationFilter
         operation.RequestBody = new OpenApiRequestBody
         {
             Required = true,
-            Description = "The plan's return template (GET …/return-template), edited: RFC 4180 CSV with the header row, or the .xlsx workbook.",
+            Description = $"The plan's return template (GET …/return-template), edited: RFC 4180 CSV with the header row, or the .xlsx workbook. " +
+                $"At most {Limits.ReturnFileRows} rows besides the header and {Limits.ReturnFileBytes} bytes ({Limits.ReturnFileBytes / (1024 * 1024)} MiB); " +
+                "the file is read a row at a time, so its size does not change the memory an upload takes.",
             Content = new Dictionary<string, IOpenApiMediaType>
             {
                 ["text/csv"] = new OpenApiMediaType
@@ -35,6 +38,14 @@ internal sealed class CsvUploadBody : IOperationFilter
         var preview = context.SchemaGenerator.GenerateSchema(typeof(ReturnPreview), context.SchemaRepository);
         var written = context.SchemaGenerator.GenerateSchema(typeof(Written<Actions.ReturnResult>), context.SchemaRepository);
         operation.Responses ??= new OpenApiResponses();
+        operation.Responses["413"] = new OpenApiResponse
+        {
+            Description = $"The file is over {Limits.ReturnFileBytes} bytes, or has more than {Limits.ReturnFileRows} rows besides its header: nothing was recorded.",
+            Content = new Dictionary<string, IOpenApiMediaType>
+            {
+                ["application/problem+json"] = new OpenApiMediaType { Schema = context.SchemaGenerator.GenerateSchema(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), context.SchemaRepository) }
+            }
+        };
         operation.Responses["200"] = new OpenApiResponse
         {
             Description = "dryRun=true: what would change, row by row, and every problem (nothing recorded). Otherwise: the return recorded (outcome Appended) or nothing to change (Unchanged).",

@@ -23,24 +23,26 @@ public sealed record CellProblem(int Row, string Column, string Problem);
 /// <param name="EventsWouldAppend">How many events committing it would append (0 when it has problems).</param>
 public sealed record ReturnPreview(string Period, DateOnly EffectiveOn, int Rows, IReadOnlyList<RowChanges> Changes, IReadOnlyList<CellProblem> Problems, int EventsWouldAppend);
 
-/// <summary>An uploaded return as the pipeline records it: its period, date and the file itself (so a retry is recognised by its bytes).</summary>
-public sealed record CsvReturn(string Period, DateOnly? EffectiveOn, string File) : IEffectiveChange;
+/// <summary>An uploaded return as the pipeline records it: its period, date and the file's SHA-256 (so a retry is recognised by its bytes).</summary>
+public sealed record CsvReturn(string Period, DateOnly? EffectiveOn, string FileSha256) : IEffectiveChange;
 
 /// <summary>
 /// Reads a return template back: which rows change what, as a <see cref="PostReturn"/>, and every problem by row and column.
-/// A pure function of the file and the plan's actions as they stand.
+/// A function of the file's records, read once a row at a time, and the plan's actions as they stand: each row is checked
+/// as it is read and only what it changes and its problems are kept.
 /// </summary>
 public static class ReturnFile
 {
-    public sealed record Reading(PostReturn? Return, IReadOnlyList<RowChanges> Changes, IReadOnlyList<CellProblem> Problems, IReadOnlyList<int> ItemRows, int Rows);
+    /// <param name="TooLarge">Set when the file has more than <see cref="Limits.ReturnFileRows"/> rows (reading stops there).</param>
+    public sealed record Reading(PostReturn? Return, IReadOnlyList<RowChanges> Changes, IReadOnlyList<CellProblem> Problems, IReadOnlyList<int> ItemRows, int Rows,
+        ProblemDetails? TooLarge = null);
 
-    public static Reading Read(string file, string period, DateOnly? effectiveOn, PlanRecord plan, IReadOnlyDictionary<string, ActionRecord> actions)
+    public static Reading Read(IRecords reader, string period, DateOnly? effectiveOn, PlanRecord plan, IReadOnlyDictionary<string, ActionRecord> actions)
     {
         var problems = new List<CellProblem>();
         var changes = new List<RowChanges>();
         var items = new List<ReturnItem>();
         var itemRows = new List<int>();
-        var reader = new CsvReader(new StringReader(file));
         IReadOnlyList<string>? header;
         try { header = reader.Next(); }
         catch (FormatException e) { return Refused(new CellProblem(1, "", e.Message)); }
@@ -62,6 +64,10 @@ public static class ReturnFile
             catch (FormatException e) { problems.Add(new CellProblem(row + 1, "", e.Message)); break; }
             if (record is null) break;
             row++;
+            if (row - 1 > Limits.ReturnFileRows)
+                return new(null, [], [], [], row - 1, Problems.Of(413, "Return file too large",
+                    $"A return file holds at most {Limits.ReturnFileRows} rows besides its header; row {row} is beyond that.", "file"));
+            var problemsBefore = problems.Count;
             if (record.Count == 1 && record[0].Length == 0) continue;
             if (record.Count != columns.Count)
             {
@@ -99,7 +105,7 @@ public static class ReturnFile
             var timescale = Text("Timescale", Limits.Title);
             if (update is null && nextSteps is not null && nextSteps != action.LatestUpdate?.NextSteps) Problem("Update", "New next steps need an update narrative.");
             if (timescale is null && action.Timescale is not null) Problem("Timescale", "A return does not clear a timescale.");
-            if (problems.Any(p => p.Row == row)) continue;
+            if (problems.Count > problemsBefore) continue;
 
             var rowChanges = new List<RowChange>();
             var reason = $"Return for {period}";
@@ -139,6 +145,7 @@ public static class UploadReturnEndpoint
     /// <param name="effectiveOn">The reporting date (yyyy-MM-dd), default today.</param>
     /// <param name="dryRun">true: answer what would change and record nothing.</param>
     [WolverinePost("/partnerships/{partnershipId}/plans/{plan}/returns/csv", Name = "UploadReturn")]
+    [RequestSizeLimit(Limits.ReturnFileBytes)]
     [Tags("Returns")]
     [ProducesResponseType<ReturnPreview>(200)]
     [ProducesResponseType<ProblemDetails>(400)]
@@ -156,30 +163,25 @@ public static class UploadReturnEndpoint
         var today = clock.PartnershipToday();
         if (effectiveOn is { } date && (date < new DateOnly(2000, 1, 1) || date > today.AddDays(1)))
             return Problems.Result(400, "Invalid query", "'effectiveOn' must be a date from 2000-01-01 up to today.", "effectiveOn");
-        string file;
-        if (media == Xlsx.ContentType)
+        var token = request.HttpContext.RequestAborted;
+        var (spooled, tooLarge) = await ReturnUpload.SpoolAsync(request.Body, media == Xlsx.ContentType, token);
+        if (spooled is null) return tooLarge!;
+        await using var upload = spooled;
+        IRecords records;
+        try { records = upload.Records(); }
+        catch (Exception e) when (ReturnUpload.IsMalformed(e))
         {
-            using var bytes = new MemoryStream();
-            await request.Body.CopyToAsync(bytes, request.HttpContext.RequestAborted);
-            bytes.Position = 0;
-            try { file = Xlsx.ReadAsCsv(bytes); }
-            catch (Exception e) when (e is FormatException or InvalidDataException or DocumentFormat.OpenXml.Packaging.OpenXmlPackageException or System.IO.IOException)
-            {
-                return Problems.Result(400, "Malformed workbook", $"The upload is not a readable .xlsx workbook: {e.Message}", "file");
-            }
+            return Problems.Result(400, "Malformed workbook", $"The upload is not a readable .xlsx workbook: {e.Message}", "file");
         }
-        else
-        {
-            using var body = new StreamReader(request.Body);
-            file = await body.ReadToEndAsync(request.HttpContext.RequestAborted);
-        }
+        using var file = records;
 
         if (dryRun == true)
         {
             await using var session = store.QuerySession(request.HttpContext.Partnership());
-            var (planRecord, actions) = await LoadAsync(session, plan, request.HttpContext.RequestAborted);
+            var (planRecord, actions) = await LoadAsync(session, plan, token);
             if (planRecord is null) return Problems.Result(PlanChanges.NotFound(plan));
             var reading = ReturnFile.Read(file, period, effectiveOn, planRecord, actions);
+            if (reading.TooLarge is { } over) return Problems.Result(over);
             var problems = reading.Problems.ToList();
             var events = 0;
             if (reading.Return is { } command)
@@ -193,11 +195,12 @@ public static class UploadReturnEndpoint
             return Results.Json(new ReturnPreview(period, effectiveOn ?? today, reading.Rows, reading.Changes, problems, problems.Count == 0 ? events : 0));
         }
 
-        return await writes.Run<CsvReturn, ReturnResult>(new CsvReturn(period, effectiveOn, file), async write =>
+        return await writes.Run<CsvReturn, ReturnResult>(new CsvReturn(period, effectiveOn, upload.Sha256), async write =>
         {
             var (planRecord, actions) = await LoadAsync(write.Session, plan, write.Cancellation);
             if (planRecord is null) return PlanChanges.NotFound(plan);
             var reading = ReturnFile.Read(file, period, effectiveOn, planRecord, actions);
+            if (reading.TooLarge is { } over) return over;
             if (reading.Return is not { } command) return Refusal(reading.Problems);
             var outcome = await PostReturnEndpoint.Record(command, plan, write);
             return outcome is Outcome<ReturnResult>.Refused refused && ItemProblems(refused.Problem, reading.ItemRows).ToList() is { Count: > 0 } cells

@@ -39,6 +39,10 @@ public sealed partial class SeedPaperFixtureTests(LedgerHost host) : LedgerTest(
         if (!columns.Select(Text).SequenceEqual(expectedColumns.Select(Text)))
             differences.Add($"columns: [{string.Join(" | ", columns)}] but the document prints [{string.Join(" | ", expectedColumns)}]");
         var rows = appendix["rows"]!.AsArray();
+        // A whole transcription ("complete") has every row the ledger prints, and no more.
+        var expectedRows = expected.GetProperty("rows").GetArrayLength();
+        if (expected.TryGetProperty("complete", out var complete) && complete.GetBoolean() && rows.Count != expectedRows)
+            differences.Add($"the ledger prints {rows.Count} rows but the document has {expectedRows}");
         // Cells where the ledger holds a reading of the document rather than its words (seeds' "readings"): they must
         // still differ, so that a reading made faithful is taken off the list.
         var readings = expected.TryGetProperty("readings", out var r)
