@@ -4,6 +4,7 @@
 #           shards (Ledger:Daemon=Distributed), HAProxy on http://127.0.0.1:5080 health-checking /health/ready, the seeds
 #   stop    stops the load balancer, the nodes and PostgreSQL
 #   status  each node's readiness, and which node runs which projection shard
+#   haproxy-config <port> <node port>...  prints the load balancer's configuration (the benchmark uses it)
 # PLANLEDGER_NODES (default 3), PLANLEDGER_CLUSTER_PORT (default 5080; nodes on the ports after it),
 # PLANLEDGER_RATE_LIMIT (requests per second per client across the cluster, default 200: each node enforces its share).
 set -euo pipefail
@@ -43,9 +44,10 @@ ensure_haproxy() {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq haproxy >&2
 }
 
-write_haproxy_config() {
-  {
-    cat <<CFG
+# HAProxy's configuration for a frontend port and node ports (also used by the benchmark's cluster phases).
+haproxy_config() {
+  local front="$1"; shift
+  cat <<CFG
 global
   maxconn 4096
 defaults
@@ -59,16 +61,22 @@ defaults
   retries 2
   option redispatch
 frontend planledger
-  bind 127.0.0.1:$port
+  bind 127.0.0.1:$front
   default_backend nodes
 backend nodes
   balance roundrobin
   option httpchk GET /health/ready
   http-check expect status 200
   default-server inter 1s fall 2 rise 2
+  # which node answered, for operators and the benchmark
+  http-response set-header X-PlanLedger-Node %s
 CFG
-    for i in $(seq 1 "$nodes"); do echo "  server node$i 127.0.0.1:$((port + i)) check"; done
-  } > "$state/haproxy.cfg"
+  local i=1
+  for p in "$@"; do echo "  server node$i 127.0.0.1:$p check"; i=$((i + 1)); done
+}
+
+write_haproxy_config() {
+  haproxy_config "$port" $(for i in $(seq 1 "$nodes"); do echo $((port + i)); done) > "$state/haproxy.cfg"
 }
 
 wait_ready() {
@@ -130,5 +138,6 @@ case "$cmd" in
     "$root/deploy/db.sh" stop
     ;;
   status) status ;;
+  haproxy-config) shift; haproxy_config "$@" ;;
   *) echo "usage: deploy/cluster.sh [start|stop|status]" >&2; exit 2 ;;
 esac

@@ -171,27 +171,12 @@ public static class ClusterBench
         {
             var directory = Directory.CreateTempSubdirectory("planledger-haproxy").FullName;
             var config = Path.Combine(directory, "haproxy.cfg");
-            await File.WriteAllTextAsync(config, $"""
-                defaults
-                  mode http
-                  timeout connect 2s
-                  timeout client 60s
-                  timeout server 60s
-                  timeout check 3s
-                  retries 2
-                  option redispatch
-                frontend planledger
-                  bind 127.0.0.1:{port}
-                  default_backend nodes
-                backend nodes
-                  balance roundrobin
-                  option httpchk GET /health/ready
-                  http-check expect status 200
-                  default-server inter 1s fall 2 rise 2
-                  http-response set-header X-PlanLedger-Node %s
-                {string.Join("\n", nodes.Select((p, i) => $"  server node{i + 1} 127.0.0.1:{p} check"))}
-
-                """);
+            // The configuration deploy/cluster.sh runs, so the benchmark measures what operators deploy.
+            var generator = Process.Start(new ProcessStartInfo("bash", ["deploy/cluster.sh", "haproxy-config", port.ToString(), .. nodes.Select(n => n.ToString())])
+                { RedirectStandardOutput = true, UseShellExecute = false })!;
+            await File.WriteAllTextAsync(config, await generator.StandardOutput.ReadToEndAsync());
+            await generator.WaitForExitAsync();
+            if (generator.ExitCode != 0) throw new InvalidOperationException("deploy/cluster.sh haproxy-config failed");
             var process = Process.Start(new ProcessStartInfo("haproxy", ["-db", "-f", config]) { UseShellExecute = false })
                           ?? throw new InvalidOperationException("haproxy did not start (deploy/cluster.sh installs it)");
             return new HaProxy(process, $"http://127.0.0.1:{port}", directory);
