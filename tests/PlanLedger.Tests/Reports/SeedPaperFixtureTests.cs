@@ -68,14 +68,18 @@ public sealed partial class SeedPaperFixtureTests(LedgerHost host) : LedgerTest(
         differences.ShouldBeEmpty(string.Join("\n", differences));
     }
 
-    /// <summary>A cell's text: markup, entities, bullets and emphasis removed, white space collapsed.</summary>
+    /// <summary>
+    /// A cell's text: markup, entities, bullets and emphasis removed, white space collapsed. Inline tags (bold, italic,
+    /// span, link) are not word breaks ("<b>ill health</b>, to" is "ill health, to"); every other tag is.
+    /// </summary>
     public static string Text(string? cell)
     {
-        var text = WebUtility.HtmlDecode(Markup().Replace(cell ?? "", " "));
+        var text = WebUtility.HtmlDecode(Markup().Replace(Inline().Replace(cell ?? "", ""), " "));
         text = Bullets().Replace(text, " ").Replace("**", "");
         return Space().Replace(text, " ").Trim();
     }
 
+    [GeneratedRegex("</?(?:b|i|u|em|strong|span|a)(?:\\s[^>]*)?>", RegexOptions.IgnoreCase)] private static partial Regex Inline();
     [GeneratedRegex("<[^>]+>")] private static partial Regex Markup();
     [GeneratedRegex("[•●○]")] private static partial Regex Bullets();
     [GeneratedRegex(@"\s+")] private static partial Regex Space();
