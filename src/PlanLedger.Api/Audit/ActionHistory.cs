@@ -13,21 +13,26 @@ public static class ActionHistoryEndpoint
     /// <summary>
     /// An action's audit trail: every event in stream order, in the domain's words, with when it took effect,
     /// when and by whom and through which system it was recorded, why, and every field before and after.
+    /// JSON is paged, oldest first; <c>format=csv</c> gives the whole history (every page), one row per entry.
     /// </summary>
-    /// <param name="page">Page number, from 1.</param>
-    /// <param name="pageSize">Entries a page, 1 to 500 (default 100).</param>
+    /// <param name="page">JSON page number, from 1.</param>
+    /// <param name="pageSize">Entries a JSON page, 1 to 500 (default 100).</param>
+    /// <param name="format">json (default) or csv.</param>
     [WolverineGet("/partnerships/{partnershipId}/plans/{plan}/actions/{action}/history", Name = "GetActionHistory")]
     [Tags("Audit")]
-    [ProducesResponseType<HistoryPage>(200)]
+    [ProducesResponseType<HistoryPage>(200, "application/json", "text/csv")]
     [ProducesResponseType<ProblemDetails>(400)]
     [ProducesResponseType<ProblemDetails>(404)]
-    public static async Task<IResult> Get(string partnershipId, string plan, string action, int? page, int? pageSize, IDocumentStore store,
+    public static async Task<IResult> Get(string partnershipId, string plan, string action, int? page, int? pageSize, string? format, IDocumentStore store,
         HistoryCache cache, HttpContext http)
     {
-        if (Paging.Read(page, pageSize, out var problem) is not { } paging) return problem!;
+        var check = new QueryCheck();
+        var output = check.Output(format, null, HistoryPage.Tables);
+        var paging = check.Paging(page, pageSize, output);
+        if (check.Problem is { } problem) return problem;
         await using var session = store.QuerySession(http.Partnership());
         var history = await ReadAsync(session, cache, plan, action, paging, http.RequestAborted);
-        return history is null ? Problems.NotFound($"Action '{action}' of plan '{plan}'") : Results.Json(history);
+        return history is null ? Problems.NotFound($"Action '{action}' of plan '{plan}'") : output.Send(http, "action-history", history, _ => history.Table());
     }
 
     public static Task<HistoryPage?> ReadAsync(IQuerySession session, HistoryCache cache, string plan, string action, Paging paging, CancellationToken token) =>

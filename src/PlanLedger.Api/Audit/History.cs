@@ -39,7 +39,16 @@ public sealed record HistoryEntry(
     string? Note = null);
 
 /// <summary>A page of a stream's history, oldest first.</summary>
-public sealed record HistoryPage(string Stream, int Page, int PageSize, int TotalEntries, int TotalPages, IReadOnlyList<HistoryEntry> Entries);
+public sealed record HistoryPage(string Stream, int Page, int PageSize, int TotalEntries, int TotalPages, IReadOnlyList<HistoryEntry> Entries)
+{
+    public static readonly string[] Tables = ["entries"];
+
+    /// <summary>The entries as one CSV table; each change as "field: before -> after" (JSON values), changes separated by "; ".</summary>
+    public CsvTable Table() => new(
+        ["version", "what", "eventType", "effectiveOn", "recordedAt", "recordedBy", "sourceSystem", "correlationId", "reason", "direction", "backdated", "changes", "note"],
+        Entries.Select(e => (IReadOnlyList<object?>)[e.Version, e.What, e.EventType, e.EffectiveOn, e.RecordedAt, e.RecordedBy, e.SourceSystem, e.CorrelationId,
+            e.Reason, e.Direction, e.Backdated, string.Join("; ", e.Changes.Select(c => $"{c.Field}: {c.Before?.GetRawText() ?? "null"} -> {c.After?.GetRawText() ?? "null"}")), e.Note]));
+}
 
 /// <summary>What an event meant, told by the feature whose stream it is.</summary>
 public sealed record Telling(string What, string? Direction = null);

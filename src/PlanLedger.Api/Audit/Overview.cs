@@ -50,27 +50,61 @@ public sealed record SelfAssessmentProfile(int Proposals, int Rated, RatingCount
 
 /// <summary>A partnership at a glance: each plan's summary and its self-assessment profile.</summary>
 /// <param name="Date">Today: overdue is judged against it.</param>
-public sealed record PartnershipOverview(string Partnership, DateOnly Date, IReadOnlyList<PlanSummary> Plans, SelfAssessmentProfile SelfAssessment);
+public sealed record PartnershipOverview(string Partnership, DateOnly Date, IReadOnlyList<PlanSummary> Plans, SelfAssessmentProfile SelfAssessment)
+{
+    public static readonly string[] Tables = ["plans"];
+
+    /// <summary>The plans as one CSV table: each plan with its actions counted.</summary>
+    public CsvTable Table() => new(
+        ["plan", "title", "kind", "status", "version", "date", .. ActionCounts.Columns],
+        Plans.Select(p => (IReadOnlyList<object?>)[p.Plan, p.Title, p.Kind, p.Status, p.Version, p.Date, .. p.Counts.Cells()]));
+}
 
 public static class OverviewEndpoint
 {
-    /// <summary>The partnership's plans with their summaries, and its self-assessment profile across the 22 locally rated MSG proposals.</summary>
+    /// <summary>
+    /// The partnership's plans with their summaries, and its self-assessment profile across the 22 locally rated MSG
+    /// proposals; now, or at a point in time: <c>asOf</c> (recorded by) and/or <c>effectiveOn</c> (effective by), each plan
+    /// as its summary folds it then and the ratings then in force. <c>format=csv</c> gives the plans as CSV, one row per plan.
+    /// </summary>
+    /// <param name="asOf">Only events recorded at or before this time (ISO 8601 date-time; encode '+' as %2B or use Z).</param>
+    /// <param name="effectiveOn">Only events whose effective date is on or before this business date (yyyy-MM-dd).</param>
+    /// <param name="format">json (default) or csv.</param>
     [WolverineGet("/partnerships/{partnershipId}/overview", Name = "GetPartnershipOverview")]
     [Tags("Audit")]
-    [ProducesResponseType<PartnershipOverview>(200)]
+    [ProducesResponseType<PartnershipOverview>(200, "application/json", "text/csv")]
+    [ProducesResponseType<ProblemDetails>(400)]
     [ProducesResponseType<ProblemDetails>(404)]
-    public static Task<PartnershipOverview> Get(string partnershipId, MsgFramework framework, IDocumentStore store, TimeProvider clock, HttpContext http) =>
-        ReadAsync(store, http.Partnership(), framework, clock, http.RequestAborted);
+    public static async Task<IResult> Get(string partnershipId, DateTimeOffset? asOf, DateOnly? effectiveOn, string? format,
+        MsgFramework framework, IDocumentStore store, TimeProvider clock, HttpContext http)
+    {
+        var check = new QueryCheck();
+        var output = check.Output(format, null, PartnershipOverview.Tables);
+        if (check.Problem is { } bad) return bad;
+        if (PointInTime.Read(asOf, effectiveOn, null, out var problem) is not { } point) return problem!;
+        var overview = await ReadAsync(store, http.Partnership(), framework, clock, point, http.RequestAborted);
+        return output.Send(http, $"{overview.Partnership}-overview", overview, _ => overview.Table());
+    }
 
-    public static async Task<PartnershipOverview> ReadAsync(IDocumentStore store, string partnership, MsgFramework framework, TimeProvider clock, CancellationToken token)
+    public static async Task<PartnershipOverview> ReadAsync(IDocumentStore store, string partnership, MsgFramework framework, TimeProvider clock,
+        PointInTime point, CancellationToken token)
     {
         await using var session = store.QuerySession(partnership);
-        var plans = await session.Query<PlanRecord>().ToListAsync(token);
-        var actions = (await session.Query<ActionRecord>().ToListAsync(token)).ToLookup(a => a.Plan);
-        var ratings = await session.Query<SelfAssessment>().ToListAsync(token);
-        var today = PointInTime.Now.Today(clock);
-        return new PartnershipOverview(partnership, today,
-            plans.OrderBy(p => p.Reference, NaturalOrder.Instance).Select(p => PlanSummary.Of(TimeTravel.View(p, actions[p.Reference], today))).ToList(),
-            SelfAssessmentProfile.Of(framework, ratings));
+        var plans = (await session.Query<PlanRecord>().ToListAsync(token)).OrderBy(p => p.Reference, NaturalOrder.Instance).ToList();
+        var today = point.Today(clock);
+        if (point.IsNow)
+        {
+            var actions = (await session.Query<ActionRecord>().ToListAsync(token)).ToLookup(a => a.Plan);
+            var ratings = await session.Query<SelfAssessment>().ToListAsync(token);
+            return new PartnershipOverview(partnership, today,
+                plans.Select(p => PlanSummary.Of(TimeTravel.View(p, actions[p.Reference], today))).ToList(),
+                SelfAssessmentProfile.Of(framework, ratings));
+        }
+        // A plan registered after the point did not exist then and is left out.
+        var then = new List<PlanSummary>();
+        foreach (var plan in plans)
+            if (await TimeTravel.PlanViewAsync(session, plan.Reference, point, clock, token) is { } view)
+                then.Add(PlanSummary.Of(view));
+        return new PartnershipOverview(partnership, today, then, SelfAssessmentProfile.Of(framework, await SelfAssessment.AllAsync(session, point, token)));
     }
 }

@@ -14,21 +14,26 @@ public static class RatingHistoryEndpoint
     /// <summary>
     /// How the partnership's self-assessment of one MSG proposal got where it is: the first rating, then each
     /// revision with its reason and direction, with provenance and the record before and after.
+    /// JSON is paged, oldest first; <c>format=csv</c> gives the whole history (every page), one row per entry.
     /// </summary>
-    /// <param name="page">Page number, from 1.</param>
-    /// <param name="pageSize">Entries a page, 1 to 500 (default 100).</param>
+    /// <param name="page">JSON page number, from 1.</param>
+    /// <param name="pageSize">Entries a JSON page, 1 to 500 (default 100).</param>
+    /// <param name="format">json (default) or csv.</param>
     [WolverineGet("/partnerships/{partnershipId}/self-assessments/{proposal}/history", Name = "GetRatingHistory")]
     [Tags("Audit")]
-    [ProducesResponseType<HistoryPage>(200)]
+    [ProducesResponseType<HistoryPage>(200, "application/json", "text/csv")]
     [ProducesResponseType<ProblemDetails>(400)]
     [ProducesResponseType<ProblemDetails>(404)]
-    public static async Task<IResult> Get(string partnershipId, string proposal, int? page, int? pageSize, MsgFramework framework,
+    public static async Task<IResult> Get(string partnershipId, string proposal, int? page, int? pageSize, string? format, MsgFramework framework,
         IDocumentStore store, HistoryCache cache, HttpContext http)
     {
-        if (Paging.Read(page, pageSize, out var problem) is not { } paging) return problem!;
+        var check = new QueryCheck();
+        var output = check.Output(format, null, HistoryPage.Tables);
+        var paging = check.Paging(page, pageSize, output);
+        if (check.Problem is { } problem) return problem;
         await using var session = store.QuerySession(http.Partnership());
         var history = await ReadAsync(session, cache, framework, proposal, paging, http.RequestAborted);
-        return history is null ? Problems.NotFound($"A rating of proposal '{proposal}'") : Results.Json(history);
+        return history is null ? Problems.NotFound($"A rating of proposal '{proposal}'") : output.Send(http, $"rating-{proposal}-history", history, _ => history.Table());
     }
 
     public static Task<HistoryPage?> ReadAsync(IQuerySession session, HistoryCache cache, MsgFramework framework, string proposal, Paging paging, CancellationToken token)

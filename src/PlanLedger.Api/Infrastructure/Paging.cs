@@ -9,16 +9,6 @@ public sealed record Paging(int Page, int PageSize)
     public static bool IsPage(int? page) => page is null or >= 1;
     public static bool IsPageSize(int? pageSize) => pageSize is null or (>= 1 and <= MaxSize);
 
-    public static Paging? Read(int? page, int? pageSize, out IResult? problem)
-    {
-        problem = !IsPage(page)
-            ? QueryProblem.For("page", "must be 1 or more.")
-            : !IsPageSize(pageSize)
-                ? QueryProblem.For("pageSize", $"must be from 1 to {MaxSize}.")
-                : null;
-        return problem is null ? new Paging(page ?? 1, pageSize ?? DefaultSize) : null;
-    }
-
     public int PagesFor(int count) => (int)Math.Ceiling(count / (double)PageSize);
 
     /// <summary>This page's items; a page past the last is empty (never an earlier page relabelled).</summary>

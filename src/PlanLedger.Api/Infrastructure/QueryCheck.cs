@@ -32,5 +32,13 @@ internal sealed class QueryCheck
         return new TableOutput(csv, table ?? tables[0]);
     }
 
+    /// <summary>page and pageSize checked; CSV is the whole list, every page.</summary>
+    public Paging Paging(int? page, int? pageSize, TableOutput output)
+    {
+        Require(Infrastructure.Paging.IsPage(page), "page", "'page' must be 1 or more.");
+        Require(Infrastructure.Paging.IsPageSize(pageSize), "pageSize", $"'pageSize' must be from 1 to {Infrastructure.Paging.MaxSize}.");
+        return output.Csv ? new Paging(1, int.MaxValue) : new Paging(page ?? 1, pageSize ?? Infrastructure.Paging.DefaultSize);
+    }
+
     public IResult? Problem => _errors.Count == 0 ? null : QueryProblem.For(_errors);
 }

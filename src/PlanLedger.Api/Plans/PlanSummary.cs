@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.AspNetCore.Mvc;
 using PlanLedger.Actions;
 using PlanLedger.Audit;
+using PlanLedger.Infrastructure;
 using PlanLedger.Ledger;
 using Wolverine.Http;
 
@@ -52,6 +53,13 @@ public sealed record ActionCounts(int Actions, StatusCounts ByStatus, int Open, 
         actions.Count(a => a.CompletedByOriginalTarget),
         actions.Count(a => a.Closure == ActionClosure.Withdrawn),
         actions.Count(a => a.Closure == ActionClosure.Superseded));
+
+    /// <summary>The counts' CSV columns, in the order of <see cref="Cells"/>.</summary>
+    public static readonly string[] Columns = ["actions", "red", "amber", "green", "blue", "notRated", "open", "overdue", "slipped", "delayed",
+        "completed", "completedByOriginalTarget", "withdrawn", "superseded"];
+
+    public object?[] Cells() => [Actions, ByStatus.Red, ByStatus.Amber, ByStatus.Green, ByStatus.Blue, ByStatus.NotRated, Open, Overdue, Slipped, Delayed,
+        Completed, CompletedByOriginalTarget, Withdrawn, Superseded];
 }
 
 /// <summary>A heading: its own RAG (<paramref name="Status"/>, none until one is reported) and its actions counted.</summary>
@@ -83,6 +91,13 @@ public sealed record PlanSummary(
         return new PlanSummary(view.Plan.Reference, view.Plan.Title, view.Plan.Kind, view.Plan.Status, view.Plan.Version, view.Today,
             ActionCounts.Of(view.Actions, view.Today), StatusCounts.Of(view.Plan.Headings.Select(h => h.Status)), headings);
     }
+
+    public static readonly string[] Tables = ["headings"];
+
+    /// <summary>The summary by heading as one CSV table: each heading's own status beside its actions counted.</summary>
+    public CsvTable Table() => new(
+        ["heading", "kind", "title", "proposal", "status", .. ActionCounts.Columns],
+        ByHeading.Select(h => (IReadOnlyList<object?>)[h.Reference, h.Kind, h.Title, h.Proposal, h.Status, .. h.Counts.Cells()]));
 }
 
 public static class PlanSummaryEndpoint
@@ -90,18 +105,25 @@ public static class PlanSummaryEndpoint
     /// <summary>
     /// A plan's actions counted by status, overdue, slipped and completed, overall and per heading, beside the headings'
     /// own statuses (counts.byStatus: actions; headingStatuses and byHeading[].status: headings); now or as of a point in time.
+    /// <c>format=csv</c> gives byHeading as CSV: one row per heading, its own status and its actions counted.
     /// </summary>
     /// <param name="asOf">Only events recorded at or before this time (ISO 8601 date-time; encode '+' as %2B or use Z).</param>
     /// <param name="effectiveOn">Only events whose effective date is on or before this business date (yyyy-MM-dd).</param>
+    /// <param name="format">json (default) or csv.</param>
     [WolverineGet("/partnerships/{partnershipId}/plans/{plan}/summary", Name = "GetPlanSummary")]
     [Tags("Audit")]
-    [ProducesResponseType<PlanSummary>(200)]
+    [ProducesResponseType<PlanSummary>(200, "application/json", "text/csv")]
     [ProducesResponseType<ProblemDetails>(400)]
     [ProducesResponseType<ProblemDetails>(404)]
-    public static async Task<IResult> Get(string partnershipId, string plan, DateTimeOffset? asOf, DateOnly? effectiveOn,
+    public static async Task<IResult> Get(string partnershipId, string plan, DateTimeOffset? asOf, DateOnly? effectiveOn, string? format,
         IDocumentStore store, TimeProvider clock, HttpContext http)
     {
+        var check = new QueryCheck();
+        var output = check.Output(format, null, PlanSummary.Tables);
+        if (check.Problem is { } bad) return bad;
         var (view, problem) = await TimeTravel.ReadPlanAsync(store, http, clock, plan, asOf, effectiveOn);
-        return problem ?? Results.Json(PlanSummary.Of(view!));
+        if (problem is not null) return problem;
+        var summary = PlanSummary.Of(view!);
+        return output.Send(http, "plan-summary", summary, _ => summary.Table());
     }
 }

@@ -52,9 +52,7 @@ public sealed class ScreenTests(LedgerHost host) : LedgerTest(host)
         await AxeAsync(page);
         await HeatmapMatchesApi(page, "/national/msg-ratings?effectiveOn=2019-06-30");
         (await page.GetAttributeAsync("#matrix tr[data-partnership=orkney] td[data-proposal='2.6']", "data-rating")).ShouldBe("PartlyEstablished");
-        var csv = await page.APIRequest.GetAsync(await page.GetAttributeAsync(".pl-downloads a", "href") ?? "");
-        csv.Status.ShouldBe(200);
-        csv.Headers["content-type"].ShouldStartWith("text/csv");
+        await CsvLinkAsync(page, ".pl-downloads a");
 
         // Delivery by partnership.
         await OpenAsync(page, "/web/national/delivery", "national-delivery");
@@ -111,6 +109,7 @@ public sealed class ScreenTests(LedgerHost host) : LedgerTest(host)
         var history = await ApiAsync(page, "/partnerships/orkney/self-assessments/2.6/history");
         (await page.Locator("#history tbody tr").CountAsync()).ShouldBe(history.GetProperty("totalEntries").GetInt32());
         (await page.Locator("#history .pl-flag--backdated").CountAsync()).ShouldBe(history.GetProperty("entries").EnumerateArray().Count(e => e.GetProperty("backdated").GetBoolean()));
+        (await CsvLinkAsync(page, ".pl-downloads a[href*='format=csv']")).Length.ShouldBe(1 + history.GetProperty("totalEntries").GetInt32());
         await page.ClickAsync("#timeline a[data-step=PartlyEstablished]");
         (await page.GetAttributeAsync("#record [data-rating]", "data-rating")).ShouldBe("PartlyEstablished");
 
@@ -156,6 +155,8 @@ public sealed class ScreenTests(LedgerHost host) : LedgerTest(host)
                 .ShouldBe(then.GetProperty("counts").GetProperty(figure).GetInt32().ToString(), $"as at 2020-12-31: {figure}");
         then.GetProperty("counts").GetProperty("slipped").GetInt32().ShouldBe(0, "action 3.4 slipped in January 2021");
         (await page.GetAttributeAsync($"#plans tr[data-plan='{PkPlan}'] th a", "href"))!.ShouldContain("effectiveOn=2020-12-31");
+        var plansCsv = await CsvLinkAsync(page, ".pl-downloads a[href*='format=csv']", "effectiveOn=2020-12-31");
+        plansCsv.Length.ShouldBe(1 + (await ApiAsync(page, $"/partnerships/{Pk}/overview?effectiveOn=2020-12-31")).GetProperty("plans").GetArrayLength());
         await page.GotoAsync($"/web/partnerships/{Pk}");
 
         // The plan, reached from the overview.
@@ -166,6 +167,7 @@ public sealed class ScreenTests(LedgerHost host) : LedgerTest(host)
         var summary = await ApiAsync(page, $"{PkPlanPath}/summary");
         foreach (var figure in new[] { "actions", "overdue", "slipped", "completed" })
             (await page.InnerTextAsync($"#summary tfoot [data-figure={figure}]")).Trim().ShouldBe(summary.GetProperty("counts").GetProperty(figure).GetInt32().ToString(), figure);
+        (await CsvLinkAsync(page, "a[href*='/summary?format=csv']")).Length.ShouldBe(1 + summary.GetProperty("byHeading").GetArrayLength());
         var actions = await ApiAsync(page, $"{PkPlanPath}/actions");
         (await page.Locator("#actions tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.action)"))
             .ShouldBe(actions.EnumerateArray().Select(a => a.GetProperty("reference").GetString()!).ToArray());
@@ -225,6 +227,7 @@ public sealed class ScreenTests(LedgerHost host) : LedgerTest(host)
         var history = await ApiAsync(page, $"{path}/history");
         (await page.Locator("#history tbody tr").CountAsync()).ShouldBe(history.GetProperty("totalEntries").GetInt32());
         (await page.Locator("#history .pl-flag--backdated").CountAsync()).ShouldBe(history.GetProperty("entries").EnumerateArray().Count(e => e.GetProperty("backdated").GetBoolean()));
+        (await CsvLinkAsync(page, ".pl-downloads a[href*='/history?format=csv']")).Length.ShouldBe(1 + history.GetProperty("totalEntries").GetInt32());
         (await page.Locator("#timeline [data-step]").EvaluateAllAsync<string[]>("s => s.map(x => x.dataset.step)"))
             .ShouldBe(["slipped", "Red", "Amber", "Green", "Blue"]);
         (await page.GetAttributeAsync("#record [data-status]", "data-status")).ShouldBe("Blue");
@@ -397,6 +400,21 @@ public sealed class ScreenTests(LedgerHost host) : LedgerTest(host)
     }
 
     /// <summary>The API's JSON for the same question, through the same browser session (a web session may read the API).</summary>
+    /// <summary>Follows a page's CSV link, which must carry the given query text: 200 text/csv; its records (header first).</summary>
+    private static async Task<IReadOnlyList<string>[]> CsvLinkAsync(IPage page, string link, string? carries = null)
+    {
+        var href = await page.GetAttributeAsync(link, "href") ?? "";
+        href.ShouldContain("format=csv");
+        if (carries is not null) href.ShouldContain(carries);
+        var response = await page.APIRequest.GetAsync(href);
+        response.Status.ShouldBe(200, href);
+        response.Headers["content-type"].ShouldStartWith("text/csv");
+        var reader = new PlanLedger.Returns.CsvReader(new StringReader(await response.TextAsync()));
+        var records = new List<IReadOnlyList<string>>();
+        while (reader.Next() is { } record) records.Add(record);
+        return records.ToArray();
+    }
+
     private static async Task<JsonElement> ApiAsync(IPage page, string path)
     {
         var response = await page.APIRequest.GetAsync(path);
