@@ -35,10 +35,12 @@ public sealed class PlanRules(IQuerySession session, string plan)
 public static class ActionChanges
 {
     public static Task<IResult> ChangeAction<TChange>(this LedgerWrites writes, string plan, string action, TChange change)
-        where TChange : IActionChange =>
-        writes.Run(change, write => write.Change(ActionRecord.KeyFor(plan, action), change, () => NotFound(plan, action),
-            $"action '{action}'", _ => new PlanRules(write.Session, plan).Check([change])),
-            WriteTarget.Of<ActionRecord>(ActionRecord.KeyFor(plan, action)));
+        where TChange : IActionChange
+    {
+        var key = ActionRecord.KeyFor(plan, action);
+        return writes.Run(change, write => write.Change(key, change, () => NotFound(plan, action),
+            $"action '{action}'", _ => new PlanRules(write.Session, plan).Check([change])), WriteTarget.Of<ActionRecord>(key));
+    }
 
     public static ProblemDetails NotFound(string plan, string action, string? field = null) =>
         Problems.Of(404, "Not found", $"Action '{action}' of plan '{plan}' was not found in this partnership's ledger.", field);

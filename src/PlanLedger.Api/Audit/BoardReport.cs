@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Net.Http.Headers;
 using PlanLedger.Infrastructure;
 using PlanLedger.Actions;
 using PlanLedger.Ledger;
@@ -105,24 +104,13 @@ public static class BoardReportEndpoint
     public static async Task<IResult> Get(string partnershipId, string plan, string? format, DateTimeOffset? asOf, DateOnly? effectiveOn,
         IDocumentStore store, TimeProvider clock, HttpContext http)
     {
-        var kind = format?.ToLowerInvariant() ?? "json";
-        if (kind is not ("json" or "csv" or "html"))
-            return QueryProblem.For("format", "must be json, csv or html.");
+        if (Reports.PaperFormat.Read(format, out var formatProblem) is not { } output) return formatProblem!;
 
         if (PointInTime.Read(asOf, effectiveOn, null, out var problem) is not { } point) return problem!;
         await using var session = store.QuerySession(http.Partnership());
         if (await BoardReport.ReadAsync(session, http.Partnership(), plan, point, clock, http.RequestAborted) is not { } report)
             return point.NotFound($"Plan '{plan}'");
-        if (kind == "json") return Results.Json(report);
-
-        var fileName = $"{report.Partnership}-{report.Plan}-board-report-{report.Date:yyyy-MM-dd}.{kind}";
-        http.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue(kind == "csv" ? "attachment" : "inline")
-        {
-            FileNameStar = fileName
-        }.ToString();
-        return kind == "csv"
-            ? Results.Text(Csv(report), Infrastructure.Csv.ContentType)
-            : Reports.HtmlAnswer.Of(http, Html(report), ContentSecurityPolicy);
+        return output.Send(http, report, $"{report.Partnership}-{report.Plan}-board-report-{report.Date:yyyy-MM-dd}", Csv, Html, ContentSecurityPolicy);
     }
 
     public static string Csv(BoardReport report) =>

@@ -9,9 +9,11 @@ public interface IPlanChange : IChange<PlanRecord>;
 
 public static class PlanChanges
 {
-    public static Task<IResult> ChangePlan<TChange>(this LedgerWrites writes, string plan, TChange change) where TChange : IPlanChange =>
-        writes.Run(change, write => write.Change(PlanRecord.KeyFor(plan), change, () => NotFound(plan), $"plan '{plan}'"),
-            WriteTarget.Of<PlanRecord>(PlanRecord.KeyFor(plan)));
+    public static Task<IResult> ChangePlan<TChange>(this LedgerWrites writes, string plan, TChange change) where TChange : IPlanChange
+    {
+        var key = PlanRecord.KeyFor(plan);
+        return writes.Run(change, write => write.Change(key, change, () => NotFound(plan), $"plan '{plan}'"), WriteTarget.Of<PlanRecord>(key));
+    }
 
     public static ProblemDetails NotFound(string plan) =>
         Problems.Of(404, "Not found", $"Plan '{plan}' was not found in this partnership's ledger.");

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Net.Http.Headers;
 using PlanLedger.Audit;
 using PlanLedger.Infrastructure;
 using PlanLedger.National;
@@ -81,19 +80,11 @@ public static class CommitteePaperEndpoint
     [ProducesResponseType<ProblemDetails>(404)]
     public static async Task<IResult> Get(string partnershipId, string report, string? format, IDocumentStore store, TimeProvider clock, HttpContext http)
     {
-        var kind = format?.ToLowerInvariant() ?? "json";
-        if (kind is not ("json" or "csv" or "html"))
-            return QueryProblem.For("format", "must be json, csv or html.");
+        if (PaperFormat.Read(format, out var problem) is not { } output) return problem!;
         await using var session = store.QuerySession(http.Partnership());
         if (await CommitteePaper.ReadAsync(session, http.Partnership(), report, clock, http.RequestAborted) is not { } paper)
             return Problems.NotFound($"Report '{report}'");
-        if (kind == "json") return Results.Json(paper);
-
-        http.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue(kind == "csv" ? "attachment" : "inline")
-        {
-            FileNameStar = $"{paper.Partnership}-{paper.Report.Reference}.{kind}"
-        }.ToString();
-        return kind == "csv" ? Results.Text(Csv(paper), Infrastructure.Csv.ContentType) : HtmlAnswer.Of(http, Html(paper));
+        return output.Send(http, paper, $"{paper.Partnership}-{paper.Report.Reference}", Csv, Html);
     }
 
     public static string Csv(CommitteePaper paper)

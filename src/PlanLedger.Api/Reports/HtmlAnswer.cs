@@ -1,3 +1,6 @@
+using Microsoft.Net.Http.Headers;
+using PlanLedger.Infrastructure;
+
 namespace PlanLedger.Reports;
 
 /// <summary>
@@ -13,5 +16,27 @@ public static class HtmlAnswer
         http.Response.Headers.XContentTypeOptions = "nosniff";
         http.Response.Headers.ContentSecurityPolicy = policy;
         return Results.Text(html, "text/html; charset=utf-8");
+    }
+}
+
+/// <summary>A paper answered as JSON (the default), CSV (an attachment) or printable HTML (inline).</summary>
+public sealed record PaperFormat(string Kind)
+{
+    /// <summary>The format asked for, or the one 400 naming <c>format</c>.</summary>
+    public static PaperFormat? Read(string? format, out IResult? problem)
+    {
+        var kind = format?.ToLowerInvariant() ?? "json";
+        problem = kind is "json" or "csv" or "html" ? null : QueryProblem.For("format", "must be json, csv or html.");
+        return problem is null ? new PaperFormat(kind) : null;
+    }
+
+    public IResult Send<T>(HttpContext http, T paper, string fileName, Func<T, string> csv, Func<T, string> html, string policy = HtmlAnswer.Policy)
+    {
+        if (Kind == "json") return Results.Json(paper);
+        http.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue(Kind == "csv" ? "attachment" : "inline")
+        {
+            FileNameStar = $"{fileName}.{Kind}"
+        }.ToString();
+        return Kind == "csv" ? Results.Text(csv(paper), Csv.ContentType) : HtmlAnswer.Of(http, html(paper), policy);
     }
 }
