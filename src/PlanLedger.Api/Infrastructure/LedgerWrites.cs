@@ -221,14 +221,14 @@ public sealed class LedgerWrites(
 
         public async Task Decide(IDocumentSession session, object stream, CancellationToken token)
         {
-            var before = Staged(session).ToHashSet(ReferenceEqualityComparer.Instance);
             _outcome = await write(request.Context(session, token, stream));
             if (_outcome is Outcome<T>.Refused refused)
             {
                 _result.TrySetResult(Refusal(refused));
                 return;
             }
-            _events = Staged(session).Where(e => !before.Contains(e)).ToList();
+            // A batch holds one write per stream, and a targeted write changes only its stream: what is staged there is its own.
+            _events = session.PendingChanges.Streams().Where(s => s.Key == target.Stream).SelectMany(s => s.Events).ToList();
         }
 
         public IdempotentAnswer? Prepare()
@@ -240,8 +240,6 @@ public sealed class LedgerWrites(
         public void Answer() => _result.TrySetResult(_answer!.Sent(request.Ledger));
         public void RunAlone() => _result.TrySetResult(null);
         public void Fail(Exception error) => _result.TrySetException(error);
-
-        private static IEnumerable<IEvent> Staged(IDocumentSession session) => session.PendingChanges.Streams().SelectMany(s => s.Events);
     }
 
     private DateTimeOffset Now => clock.GetUtcNow();
