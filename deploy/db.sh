@@ -88,7 +88,7 @@ if [[ $(id -u) -eq 0 ]]; then
   chown postgres "$data_root"
   if ! runuser -u postgres -- test -w "$data_root"; then
     # A checkout under a private folder (e.g. /root) is out of the postgres user's reach.
-    fallback="/var/tmp/planledger-$(echo -n "$root" | sha1sum | cut -c1-12)"
+    fallback="/var/tmp/planledger-$(echo -n "$data_root" | sha1sum | cut -c1-12)"
     say "$data_root is not reachable by the postgres user; the cluster lives in $fallback"
     mkdir -p "$fallback" && chown postgres "$fallback"
     pgdata="$fallback/pg"; log_file="$fallback/pg.log"

@@ -48,7 +48,11 @@ public sealed record ChangeEvent(
     [JsonPropertyName("datacontenttype")]
     public string Datacontenttype => "application/json";
 
-    [JsonIgnore] public long Sequence => long.Parse(Position);
+    /// <summary>The event's sequence in its database (in the national feed over a pool, <see cref="Position"/> is a cursor over every database).</summary>
+    [JsonIgnore] public long Sequence { get; init; }
+
+    /// <summary>The database the event is recorded in.</summary>
+    [JsonIgnore] public string Database { get; init; } = "";
 
     public const string BatchMediaType = "application/cloudevents-batch+json";
     public const string MediaType = "application/cloudevents+json";
@@ -73,20 +77,20 @@ public sealed record FeedScope(string? Partnership)
 public static class ChangeReader
 {
     // Marten's tenant for events outside any partnership: onboarding is recorded in the national ledger.
-    public const string NationalTenant = JasperFx.StorageConstants.DefaultTenantId;
+    public const string NationalTenant = NationalLedger.Tenant;
 
     /// <summary>
     /// Up to <paramref name="limit"/> events of the scope after <paramref name="after"/> and at or before
     /// <paramref name="upTo"/> (a safe high-water mark), oldest first; <paramref name="types"/> filters by
     /// published type name when given.
     /// </summary>
-    public static async Task<List<ChangeEvent>> ReadAsync(IDocumentStore store, FeedScope scope, long after, long upTo, int limit,
+    public static async Task<List<ChangeEvent>> ReadAsync(IDocumentStore store, Marten.Storage.IMartenDatabase on, FeedScope scope, long after, long upTo, int limit,
         IReadOnlyCollection<string>? types, CancellationToken token)
     {
         var events = new List<ChangeEvent>();
         if (upTo <= after) return events;
         var schema = store.Options.Events.DatabaseSchemaName;
-        await using var connection = store.Storage.Database.CreateConnection();
+        await using var connection = on.CreateConnection();
         await connection.OpenAsync(token);
         var tenantFilter = scope.Partnership is null ? "" : "and (tenant_id = @tenant or (tenant_id = @national and stream_id = @onboarding))";
         var typeFilter = types is { Count: > 0 } ? "and split_part(mt_dotnet_type, ',', 1) = any(@types)" : "";
@@ -111,7 +115,7 @@ public static class ChangeReader
         while (await reader.ReadAsync(token))
         {
             events.Add(ToChangeEvent(reader.GetInt64(0), reader.GetGuid(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
-                reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6), reader.GetString(7)));
+                reader.GetFieldValue<DateTimeOffset>(5), reader.GetString(6), reader.GetString(7)) with { Database = on.Name() });
         }
         return events;
     }
@@ -127,7 +131,7 @@ public static class ChangeReader
         return new ChangeEvent(
             id.ToString(), $"/partnerships/{partnership}", ChangeTypes.For(dotNetType), SubjectFor(partnership, stream), recorded.ToUniversalTime(),
             data, partnership, Text("effectiveOn"), Text("recordedBy"), Text("sourceSystem"), Text("correlationId"),
-            sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), version);
+            sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), version) { Sequence = sequence };
     }
 
     /// <summary>The API path of the resource a stream records (its stream key says which).</summary>

@@ -37,17 +37,26 @@ public sealed class SafePosition(IDocumentStore store, LedgerDatabase database, 
     private readonly TimeSpan _coalesce = TimeSpan.FromMilliseconds(configuration.GetValue("Ledger:Feed:CoalesceMilliseconds", 20));
     private readonly SemaphoreSlim _appended = new(0, 1);
     private TaskCompletionSource _moved = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _current;
+    // By database: over a pool each database has its own event sequence, and so its own safe position.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _current = new();
     private int _waiting;
 
-    /// <summary>The last position read; see <see cref="ReadAsync"/> for a fresh one.</summary>
-    public long Current => Interlocked.Read(ref _current);
+    /// <summary>Reads the safe position of the database holding a ledger now.</summary>
+    public async Task<long> ReadAsync(string ledger, CancellationToken token) => await ReadAsync(await store.DatabaseOfAsync(ledger), token);
 
-    /// <summary>Reads the safe position now.</summary>
-    public async Task<long> ReadAsync(CancellationToken token)
+    /// <summary>Reads every database's safe position now, by database.</summary>
+    public async Task<FeedCursor> ReadAllAsync(CancellationToken token)
+    {
+        var positions = new Dictionary<string, long>();
+        foreach (var on in await store.DatabasesAsync()) positions[on.Name()] = await ReadAsync(on, token);
+        return new FeedCursor(positions);
+    }
+
+    /// <summary>Reads one database's safe position now.</summary>
+    public async Task<long> ReadAsync(Marten.Storage.IMartenDatabase on, CancellationToken token)
     {
         var schema = store.Options.Events.DatabaseSchemaName;
-        await using var connection = store.Storage.Database.CreateConnection();
+        await using var connection = on.CreateConnection();
         await connection.OpenAsync(token);
         // One statement, so the mark and the run above it come from one snapshot.
         await using var command = new NpgsqlCommand($"""
@@ -59,7 +68,8 @@ public sealed class SafePosition(IDocumentStore store, LedgerDatabase database, 
             select (select mark from hw) + (select count(*) from above where seq_id = (select mark from hw) + n)
             """, connection);
         var position = (long)(await command.ExecuteScalarAsync(token))!;
-        var previous = Interlocked.Exchange(ref _current, position);
+        var previous = _current.GetValueOrDefault(on.Name(), -1);
+        _current[on.Name()] = position;
         if (previous != position) Interlocked.Exchange(ref _moved, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         return position;
     }
@@ -98,8 +108,11 @@ public sealed class SafePosition(IDocumentStore store, LedgerDatabase database, 
     // Without notifications a listener would hold a connection open for nothing.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         configuration.GetValue(NotifySetting, false)
-            ? Task.WhenAll(ListenAsync(stoppingToken), RefreshAsync(stoppingToken))
+            ? Task.WhenAll(DatabaseConnections().Select(c => ListenAsync(c, stoppingToken)).Append(RefreshAsync(stoppingToken)))
             : RefreshAsync(stoppingToken);
+
+    private IEnumerable<string> DatabaseConnections() =>
+        database.Spread ? database.Pool.Select(p => p.ConnectionString) : [database.ConnectionString];
 
     /// <summary>Re-reads the position on every append notification, and every poll interval for the daemon's gap skips.</summary>
     private async Task RefreshAsync(CancellationToken stoppingToken)
@@ -109,7 +122,7 @@ public sealed class SafePosition(IDocumentStore store, LedgerDatabase database, 
             try
             {
                 await _appended.WaitAsync(Eager ? _eagerPoll : _poll, stoppingToken);
-                if (database.SchemaReady) await ReadAsync(stoppingToken);
+                if (database.SchemaReady) await ReadAllAsync(stoppingToken);
                 await Task.Delay(_coalesce, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -124,10 +137,10 @@ public sealed class SafePosition(IDocumentStore store, LedgerDatabase database, 
         }
     }
 
-    private async Task ListenAsync(CancellationToken stoppingToken)
+    private async Task ListenAsync(string ledgerConnection, CancellationToken stoppingToken)
     {
         // An unpooled connection of its own: a LISTEN must not go back into the pool.
-        var connectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false, KeepAlive = 30 }.ConnectionString;
+        var connectionString = new NpgsqlConnectionStringBuilder(ledgerConnection) { Pooling = false, KeepAlive = 30 }.ConnectionString;
         while (!stoppingToken.IsCancellationRequested)
         {
             try

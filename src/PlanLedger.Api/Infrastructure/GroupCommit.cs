@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Marten;
 using Marten.Services.BatchQuerying;
+using Marten.Storage;
 
 namespace PlanLedger.Infrastructure;
 
@@ -164,12 +165,32 @@ public sealed class GroupCommit : IAsyncDisposable
         for (var largest = _largestBatch; batch.Count > largest; largest = _largestBatch)
             Interlocked.CompareExchange(ref _largestBatch, batch.Count, largest);
         LedgerTelemetry.WriteBatchSize.Record(batch.Count);
+        if (!_store.IsSpread())
+        {
+            await RecordOn(_store.Storage.Database, batch);
+            return;
+        }
+        // One transaction is one database's: over a pool, each database's writes are recorded together.
+        var byDatabase = new Dictionary<string, (IMartenDatabase Database, List<IPendingWrite> Writes)>();
+        foreach (var write in batch)
+        {
+            IMartenDatabase database;
+            try { database = await _store.DatabaseOfAsync(write.Ledger); }
+            catch (Exception) { write.RunAlone(); continue; }
+            if (!byDatabase.TryGetValue(database.Name(), out var group)) byDatabase[database.Name()] = group = (database, []);
+            group.Writes.Add(write);
+        }
+        foreach (var (database, writes) in byDatabase.Values) await RecordOn(database, writes);
+    }
+
+    private async Task RecordOn(IMartenDatabase database, List<IPendingWrite> batch)
+    {
         var token = _stopping.Token;
         var decided = new List<IPendingWrite>(batch.Count);
         var committing = false;
         try
         {
-            await using var connection = _store.Storage.Database.CreateConnection();
+            await using var connection = database.CreateConnection();
             await connection.OpenAsync(token);
             await using var transaction = await connection.BeginTransactionAsync(token);
             var sessions = new List<IDocumentSession>();

@@ -8,11 +8,31 @@ using Weasel.Core;
 
 namespace PlanLedger.Infrastructure;
 
-/// <summary>Where the ledger lives, and whether its schema is in place yet.</summary>
-public sealed class LedgerDatabase(string connectionString)
+/// <summary>
+/// Where the ledger lives, and whether its schema is in place yet: one database, or (<c>Ledger:Databases:{id}</c>) a pool of
+/// databases over which the partnerships are spread, with the pool's registry and the national ledger in the first of them.
+/// </summary>
+public sealed class LedgerDatabase(string connectionString, IReadOnlyList<(string Id, string ConnectionString)>? pool = null)
 {
+    /// <summary>The database that holds the registry of the pool when there is one, else the ledger itself.</summary>
     public string ConnectionString { get; } = connectionString;
+
+    /// <summary>The databases partnerships are spread over, in configuration order; empty when the ledger is one database.</summary>
+    public IReadOnlyList<(string Id, string ConnectionString)> Pool { get; } = pool ?? [];
+
+    public bool Spread => Pool.Count > 0;
+
     public volatile bool SchemaReady;
+
+    public static LedgerDatabase From(IConfiguration configuration, string connectionString) =>
+        new(connectionString, configuration.GetSection("Ledger:Databases").GetChildren()
+            .Where(d => !string.IsNullOrWhiteSpace(d.Value)).Select(d => (d.Key, d.Value!)).OrderBy(d => d.Key, StringComparer.Ordinal).ToList());
+}
+
+/// <summary>The ledger that is no partnership's: onboarding, the registry, webhook subscriptions. A tenant like any other.</summary>
+public static class NationalLedger
+{
+    public const string Tenant = "national";
 }
 
 public static class LedgerStore
@@ -25,13 +45,13 @@ public static class LedgerStore
             ?? builder.Configuration.GetConnectionString("PlanLedger")
             ?? throw new InvalidOperationException(
                 "No database: set PLANLEDGER_DB (deploy/db.sh prints one) or ConnectionStrings:PlanLedger.");
-        var database = new LedgerDatabase(connectionString);
+        var database = LedgerDatabase.From(builder.Configuration, connectionString);
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(TimeProvider.System);
 
         // Solo by default: HotCold leadership with the lock library we can restore holds an advisory-lock transaction open
         // for as long as a node leads, which pins PostgreSQL's xmin. Several nodes use Distributed (LedgerCluster, docs/cluster.md).
-        builder.Services.AddMarten(_ => Options(connectionString, modules, builder.Configuration.GetValue("Ledger:AutoPrepare", true)))
+        builder.Services.AddMarten(_ => Options(database, modules, builder.Configuration.GetValue("Ledger:AutoPrepare", true)))
             .UseLightweightSessions()
             .AddLedgerDaemon(builder.Configuration);
 
@@ -40,23 +60,42 @@ public static class LedgerStore
         return builder;
     }
 
-    /// <summary>The ledger's Marten configuration; the benchmark builds its store from the same.</summary>
-    public static StoreOptions Options(string connectionString, IReadOnlyList<ILedgerModule> modules, bool autoPrepare = true)
+    /// <summary>The ledger's Marten configuration for one database; the benchmark builds its store from the same.</summary>
+    public static StoreOptions Options(string connectionString, IReadOnlyList<ILedgerModule> modules, bool autoPrepare = true) =>
+        Options(new LedgerDatabase(connectionString), modules, autoPrepare);
+
+    /// <summary>The ledger's Marten configuration.</summary>
+    public static StoreOptions Options(LedgerDatabase database, IReadOnlyList<ILedgerModule> modules, bool autoPrepare = true)
     {
         var opts = new StoreOptions();
         // Marten opens a pooled connection per query outside a transaction; skipping the reset
         // (DISCARD ALL) on each return saves a round trip per query. We set no session state.
         // Auto-prepare: Marten's statements repeat exactly, so a statement used twice on a connection is prepared
         // and PostgreSQL stops planning it on every request (≈0.2 ms per upsert, measured).
-        opts.Connection(new Npgsql.NpgsqlConnectionStringBuilder(connectionString)
+        string Tuned(string connectionString) => new Npgsql.NpgsqlConnectionStringBuilder(connectionString)
         {
             NoResetOnClose = true, MaxAutoPrepare = autoPrepare ? 100 : 0, AutoPrepareMinUsages = 2
-        }.ConnectionString);
+        }.ConnectionString;
         opts.DatabaseSchemaName = Schema;
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
 
         // A tenant is a partnership: its events and documents share tables, keyed by tenant id.
+        if (database.Spread)
+        {
+            // Several databases: Marten's sharded tenancy keeps the pool and which database holds each partnership in
+            // the first database, and each partnership conjoined (in list partitions of its own) inside its database.
+            opts.MultiTenantedWithShardedDatabases(pool =>
+            {
+                pool.ConnectionString = Tuned(database.ConnectionString);
+                pool.SchemaName = Schema;
+                pool.PartitionSchemaName = Schema;
+                foreach (var (id, connectionString) in database.Pool) pool.AddDatabase(id, Tuned(connectionString));
+                // A new partnership goes to the database holding fewest, so an added database fills first.
+                pool.UseSmallestDatabaseAssignment();
+            });
+        }
+        else opts.Connection(Tuned(database.ConnectionString));
         opts.Events.TenancyStyle = TenancyStyle.Conjoined;
         opts.Policies.AllDocumentsAreMultiTenanted();
         opts.Events.StreamIdentity = StreamIdentity.AsString;
@@ -99,6 +138,8 @@ internal sealed class SchemaWarmup(IDocumentStore store, LedgerDatabase database
         try
         {
             await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync().WaitAsync(timeout, token);
+            // Over a pool, the national ledger (onboarding, the registry, webhooks) lives in the first database.
+            if (database.Spread) await store.Advanced.AddTenantToShardAsync(NationalLedger.Tenant, database.Pool[0].Id, token).WaitAsync(timeout, token);
             database.SchemaReady = true;
             logger.LogInformation("Ledger schema {Schema} is in place", LedgerStore.Schema);
             return true;

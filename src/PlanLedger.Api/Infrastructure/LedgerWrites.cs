@@ -88,7 +88,7 @@ public sealed class LedgerWrites(
         where TCommand : IEffectiveChange =>
         Run(command, Http.Partnership(), write, target);
 
-    /// <summary>Writes to a named ledger: a partnership's, or the national one (<see cref="JasperFx.StorageConstants.DefaultTenantId"/>).</summary>
+    /// <summary>Writes to a named ledger: a partnership's, or the national one (<see cref="NationalLedger.Tenant"/>).</summary>
     public async Task<IResult> Run<TCommand, T>(TCommand command, string ledger, Func<WriteContext, Task<Outcome<T>>> write, WriteTarget? target = null)
         where TCommand : IEffectiveChange
     {
@@ -116,7 +116,7 @@ public sealed class LedgerWrites(
         var (ledger, key, hash) = (request.Ledger, request.Key, request.Hash);
         // With an Idempotency-Key the stored answer must carry the ledger position, which PostgreSQL assigns as the
         // events are appended: so the transaction is ours, and stays open until the answer is stored beside them.
-        await using var transaction = key is null ? null : await Transaction(token);
+        await using var transaction = key is null ? null : await Transaction(ledger, token);
         await using var session = transaction is null
             ? store.LightweightSession(ledger)
             : store.LightweightSession(SessionIn(transaction.Value, ledger));
@@ -274,9 +274,9 @@ public sealed class LedgerWrites(
     }
 
     /// <summary>A connection and transaction of the write's own, rolled back unless committed.</summary>
-    private async Task<OwnedTransaction?> Transaction(CancellationToken token)
+    private async Task<OwnedTransaction?> Transaction(string ledger, CancellationToken token)
     {
-        var connection = store.Storage.Database.CreateConnection();
+        var connection = (await store.DatabaseOfAsync(ledger)).CreateConnection();
         await connection.OpenAsync(token);
         return new OwnedTransaction(connection, await connection.BeginTransactionAsync(token));
     }

@@ -121,9 +121,10 @@ public sealed record LocatedAction(NationalAction National, string? Proposal, in
     /// <summary>The slipped or delayed actions (dated or not), each with the MSG proposal its heading is about: now, or replayed to a point in time.</summary>
     public static async Task<IReadOnlyList<LocatedAction>> LoadSlippedAsync(IDocumentStore store, MsgFramework framework, PointInTime point, CancellationToken token)
     {
-        await using var session = store.QuerySession();
+        await using var session = store.QuerySession(NationalLedger.Tenant);
         if (point.IsNow)
-            return Locate(await session.Query<NationalAction>().Where(a => a.Slips > 0 || a.Delays > 0).ToListAsync(token), await HeadingProposals.LoadAsync(session, token), framework);
+            return Locate(await store.AcrossDatabasesAsync(async on => await on.Query<NationalAction>().Where(a => a.Slips > 0 || a.Delays > 0).ToListAsync(token)),
+                await HeadingProposals.LoadAsync(store, token), framework);
         var partnerships = await AcrossPartnerships.PartnershipsAsync(session, token);
         var slipped = new List<LocatedAction>();
         await foreach (var (actions, plans) in NationalReplay.PartnershipsAsync(store, partnerships, point, token))
@@ -153,8 +154,8 @@ public sealed class HeadingProposals(IReadOnlyList<NationalPlan> plans)
         .Where(p => p.Partnership == partnership && p.Plan.Status != PlanStatus.Superseded)
         .SelectMany(p => p.Plan.Headings.Select(h => h.Status)));
 
-    public static async Task<HeadingProposals> LoadAsync(IQuerySession session, CancellationToken token) =>
-        new(await session.Query<NationalPlan>().ToListAsync(token));
+    public static async Task<HeadingProposals> LoadAsync(IDocumentStore store, CancellationToken token) =>
+        new(await store.AcrossDatabasesAsync(async on => await on.Query<NationalPlan>().ToListAsync(token)));
 
     public static HeadingProposals Of(IEnumerable<NationalPlan> plans) => new(plans.ToList());
 }
@@ -315,12 +316,13 @@ public static class DeliveryEndpoint
     {
         var position = await ViewPosition.ReadAsync(store, LocatedAction.Projections, token);
         var today = point.Today(clock);
-        await using var session = store.QuerySession();
+        await using var session = store.QuerySession(NationalLedger.Tenant);
         var partnerships = await AcrossPartnerships.PartnershipsAsync(session, token);
         if (point.IsNow)
         {
             return (position, await cache.GetAsync((position, today), async () => Build(framework, partnerships,
-                await HeadingProposals.LoadAsync(session, token), await DeliveryFigures.ByHeadingAsync(session, today, token), today, point)));
+                await HeadingProposals.LoadAsync(store, token),
+                await store.AcrossDatabasesAsync(on => DeliveryFigures.ByHeadingAsync(on, today, token)), today, point)));
         }
 
         // Replayed from the ledger itself: the answer includes every event recorded when it was read.

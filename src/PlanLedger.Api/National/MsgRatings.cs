@@ -41,8 +41,9 @@ public sealed record NationalRating
 
     private static async Task<(IReadOnlyList<Partnership> Partnerships, IReadOnlyList<NationalRating> Ratings)> LoadAsync(IDocumentStore store, CancellationToken token)
     {
-        await using var session = store.QuerySession();
-        return (await AcrossPartnerships.PartnershipsAsync(session, token), await session.Query<NationalRating>().ToListAsync(token));
+        await using var session = store.QuerySession(NationalLedger.Tenant);
+        return (await AcrossPartnerships.PartnershipsAsync(session, token),
+            await store.AcrossDatabasesAsync(async on => await on.Query<NationalRating>().ToListAsync(token)));
     }
 
     /// <summary>

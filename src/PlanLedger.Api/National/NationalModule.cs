@@ -19,9 +19,9 @@ public sealed class NationalModule : ILedgerModule
         store.Projections.Add(new NationalPlanProjection(), ProjectionLifecycle.Async);
 
         // One national table per view, not one slice per tenant: ids carry the partnership instead.
-        store.Schema.For<NationalRating>().SingleTenanted();
-        store.Schema.For<NationalAction>().SingleTenanted();
-        store.Schema.For<NationalPlan>().SingleTenanted();
+        store.Schema.For<NationalRating>().SingleTenanted().DoNotPartition();
+        store.Schema.For<NationalAction>().SingleTenanted().DoNotPartition();
+        store.Schema.For<NationalPlan>().SingleTenanted().DoNotPartition();
     }
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)

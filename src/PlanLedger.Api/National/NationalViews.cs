@@ -48,10 +48,28 @@ public sealed record ViewPosition(long Projection, long Ledger, DateTimeOffset? 
 
     public long Lag => Math.Max(0, Ledger - Projection);
 
+    /// <summary>
+    /// The positions now. Over a pool of databases each has its own event sequence, so the positions are the sums over
+    /// the databases: they grow with every event recorded or projected anywhere, and are equal only when every database's
+    /// view has caught up.
+    /// </summary>
     public static async Task<ViewPosition> ReadAsync(IDocumentStore store, IReadOnlyList<string> projections, CancellationToken token)
     {
+        var sum = new ViewPosition(0, 0);
+        foreach (var database in await store.DatabasesAsync())
+        {
+            var one = await ReadAsync(store, database, projections, token);
+            sum = new ViewPosition(sum.Projection + one.Projection, sum.Ledger + one.Ledger,
+                one.Updated > sum.Updated || sum.Updated is null ? one.Updated : sum.Updated);
+        }
+        return sum;
+    }
+
+    private static async Task<ViewPosition> ReadAsync(IDocumentStore store, Marten.Storage.IMartenDatabase database, IReadOnlyList<string> projections,
+        CancellationToken token)
+    {
         var schema = store.Options.Events.DatabaseSchemaName;
-        await using var connection = store.Storage.Database.CreateConnection();
+        await using var connection = database.CreateConnection();
         await connection.OpenAsync(token);
         await using var command = new NpgsqlCommand($"""
             select coalesce((select max(seq_id) from {schema}.mt_events), 0),

@@ -26,7 +26,8 @@ public sealed record OnboardPartnership(
         public Validator(TimeProvider clock) : base(clock)
         {
             RuleFor(c => c.Code).NotEmpty().MaximumLength(Limits.Reference).Matches("^[a-z0-9]+(-[a-z0-9]+)*$")
-                .WithMessage("'Code' must be lower-case letters and digits separated by single hyphens, e.g. perth-kinross");
+                .WithMessage("'Code' must be lower-case letters and digits separated by single hyphens, e.g. perth-kinross")
+                .NotEqual(NationalLedger.Tenant).WithMessage($"'Code' must not be '{NationalLedger.Tenant}': that is the national ledger's");
             RuleFor(c => c.Name).NotEmpty().MaximumLength(Limits.Title);
             RuleFor(c => c.IntegrationAuthority).MaximumLength(Limits.Title);
             RuleFor(c => c.StatutoryPartners).Must(p => p is null || p.Count <= 10).WithMessage("At most 10 statutory partners");
@@ -49,9 +50,14 @@ public static class OnboardPartnershipEndpoint
     [WriteAnswers(typeof(Partnership), 201, RepeatIsUnchanged = true)]
     [Refuses(409, "A partnership with this code is already onboarded under another name.")]
     [Refuses(412, RefusalMeanings.CreateCondition)]
-    public static Task<IResult> Post(OnboardPartnership command, LedgerWrites writes) =>
-        writes.Run(command, JasperFx.StorageConstants.DefaultTenantId, write => write.Create<Partnership>(Partnership.KeyFor(command.Code), command,
+    public static async Task<IResult> Post(OnboardPartnership command, LedgerWrites writes, IDocumentStore store, HttpContext http)
+    {
+        // Over a pool of databases the partnership's ledger is placed first (where fewest are), so it has a database
+        // before anyone can write to it; placing is idempotent, so a repeated onboarding places nothing new.
+        await store.PlaceAsync(command.Code, http.RequestAborted);
+        return await writes.Run(command, NationalLedger.Tenant, write => write.Create<Partnership>(Partnership.KeyFor(command.Code), command,
             command.Decide, $"/partnerships/{command.Code}", $"partnership '{command.Code}'"));
+    }
 
     /// <summary>
     /// Every onboarded partnership, including those with no data yet, in code order; or those onboarded by a
@@ -71,7 +77,7 @@ public static class OnboardPartnershipEndpoint
         var check = new QueryCheck();
         var output = check.Output(format, null, Partnership.Tables);
         if (check.Problem is { } problem) return problem;
-        await using var session = store.QuerySession();
+        await using var session = store.QuerySession(NationalLedger.Tenant);
         var all = await Partnership.RegistryAsync(session, new PointInTime(asOf, effectiveOn), http.RequestAborted);
         return output.Send(http, "partnerships", all, _ => Partnership.Table(all));
     }

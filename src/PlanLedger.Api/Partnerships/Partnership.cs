@@ -28,6 +28,8 @@ public sealed record Partnership : IStreamState<Partnership>
     public string? IntegrationAuthority { get; init; }
     public IReadOnlyList<string> StatutoryPartners { get; init; } = [];
     public DateOnly OnboardedOn { get; init; }
+    /// <summary>Which database of the pool holds the partnership's ledger, when partnerships are spread over several; null when the ledger is one database.</summary>
+    public string? Database { get; init; }
 
     public static string KeyFor(string code) => $"partnership/{code}";
 
@@ -40,15 +42,17 @@ public sealed record Partnership : IStreamState<Partnership>
     public static async Task<IReadOnlyList<Partnership>> RegistryAsync(IQuerySession session, PointInTime point, CancellationToken token)
     {
         var all = point.IsNow ? await session.Query<Partnership>().ToListAsync(token) : await point.FoldAllAsync(session, KeyFor(""), Projection, token);
-        return all.OrderBy(p => p.Code, StringComparer.Ordinal).ToList();
+        var placements = await session.DocumentStore.PlacementsAsync(token);
+        return all.Select(p => placements.TryGetValue(p.Code, out var database) ? p with { Database = database } : p)
+            .OrderBy(p => p.Code, StringComparer.Ordinal).ToList();
     }
 
     public static readonly string[] Tables = ["registry"];
 
     /// <summary>The registry as one CSV table.</summary>
     public static CsvTable Table(IEnumerable<Partnership> all) => new(
-        ["code", "name", "integrationAuthority", "statutoryPartners", "onboardedOn"],
-        all.Select(p => (IReadOnlyList<object?>)[p.Code, p.Name, p.IntegrationAuthority, string.Join("; ", p.StatutoryPartners), p.OnboardedOn]));
+        ["code", "name", "integrationAuthority", "statutoryPartners", "onboardedOn", "database"],
+        all.Select(p => (IReadOnlyList<object?>)[p.Code, p.Name, p.IntegrationAuthority, string.Join("; ", p.StatutoryPartners), p.OnboardedOn, p.Database]));
 
     public static Partnership AtVersion(Partnership state, int version) => state with { Version = version };
 
@@ -77,7 +81,7 @@ public sealed class PartnershipDirectory(IDocumentStore store) : IPartnershipReg
     public async ValueTask<bool> ExistsAsync(string code, CancellationToken token)
     {
         if (_known.ContainsKey(code)) return true;
-        await using var session = store.QuerySession();
+        await using var session = store.QuerySession(NationalLedger.Tenant);
         var found = await session.LoadAsync<Partnership>(Partnership.KeyFor(code), token) is not null;
         if (found) _known[code] = true;
         return found;

@@ -83,14 +83,18 @@ public sealed class WebhookAdministration(IDocumentStore store, SafePosition saf
     {
         if (targets.RefuseUrl(new Uri(command.Url)) is { } refusal)
             return Problems.Result(422, "Target refused", $"'url' {refusal}", "url");
+        // A subscription's position is one event sequence, and over a pool each database has its own.
+        if (scope.Partnership is null && store.IsSpread())
+            return Problems.Result(409, "Not available over several databases",
+                "Partnerships are spread over several databases, so national webhooks are not offered: subscribe to each partnership's, or read /national/changes.");
         var now = clock.GetUtcNow();
         var subscription = new WebhookSubscription
         {
             Id = Guid.NewGuid(), Partnership = scope.Partnership, Url = command.Url, EventTypes = command.EventTypes ?? [],
-            Secret = WebhookSignature.NewSecret(), Position = command.After ?? await safe.ReadAsync(http.RequestAborted),
+            Secret = WebhookSignature.NewSecret(), Position = command.After ?? await safe.ReadAsync(scope.Partnership ?? NationalLedger.Tenant, http.RequestAborted),
             CreatedAt = now, CreatedBy = http.Caller().Actor
         };
-        await using var session = store.LightweightSession();
+        await using var session = store.LightweightSession(NationalLedger.Tenant);
         session.Store(subscription);
         await session.SaveChangesAsync(http.RequestAborted);
         dispatcher.Kick();
@@ -99,7 +103,7 @@ public sealed class WebhookAdministration(IDocumentStore store, SafePosition saf
 
     public async Task<IReadOnlyList<WebhookView>> ListAsync(FeedScope scope, CancellationToken token)
     {
-        await using var session = store.QuerySession();
+        await using var session = store.QuerySession(NationalLedger.Tenant);
         var all = scope.Partnership is { } p
             ? await session.Query<WebhookSubscription>().Where(s => s.Partnership == p).ToListAsync(token)
             : await session.Query<WebhookSubscription>().Where(s => s.Partnership == null).ToListAsync(token);
@@ -137,7 +141,7 @@ public sealed class WebhookAdministration(IDocumentStore store, SafePosition saf
     public async Task<IResult> DeleteAsync(FeedScope scope, string id, CancellationToken token)
     {
         if (await FindAsync(scope, id, token) is not { } s) return NotFound(id);
-        await using var session = store.LightweightSession();
+        await using var session = store.LightweightSession(NationalLedger.Tenant);
         session.Delete<WebhookSubscription>(s.Id);
         session.DeleteWhere<WebhookAttempt>(a => a.SubscriptionId == s.Id);
         await session.SaveChangesAsync(token);
@@ -148,7 +152,7 @@ public sealed class WebhookAdministration(IDocumentStore store, SafePosition saf
     {
         if (limit is not null and not (>= 1 and <= MaxAttempts)) return QueryProblem.For("limit", $"must be from 1 to {MaxAttempts}.");
         if (await FindAsync(scope, id, token) is not { } s) return NotFound(id);
-        await using var session = store.QuerySession();
+        await using var session = store.QuerySession(NationalLedger.Tenant);
         var attempts = await session.Query<WebhookAttempt>().Where(a => a.SubscriptionId == s.Id)
             .OrderByDescending(a => a.At).ThenByDescending(a => a.Position).ThenByDescending(a => a.Attempt)
             .Take(limit ?? 50).ToListAsync(token);
@@ -169,7 +173,7 @@ public sealed class WebhookAdministration(IDocumentStore store, SafePosition saf
         for (var attempt = 1; ; attempt++)
         {
             if (await FindAsync(scope, id, token) is not { } current) return null;
-            await using var session = store.LightweightSession();
+            await using var session = store.LightweightSession(NationalLedger.Tenant);
             var loaded = await session.LoadAsync<WebhookSubscription>(current.Id, token);
             if (loaded is null) return null;
             var changed = change(loaded);
@@ -188,7 +192,7 @@ public sealed class WebhookAdministration(IDocumentStore store, SafePosition saf
     private async Task<WebhookSubscription?> FindAsync(FeedScope scope, string id, CancellationToken token)
     {
         if (!Guid.TryParse(id, out var guid)) return null;
-        await using var session = store.QuerySession();
+        await using var session = store.QuerySession(NationalLedger.Tenant);
         var s = await session.LoadAsync<WebhookSubscription>(guid, token);
         return s is not null && s.Partnership == scope.Partnership ? s : null;
     }

@@ -73,20 +73,27 @@ public sealed class WebhookDispatcher(
     private async Task<TimeSpan> DispatchDueAsync(CancellationToken token)
     {
         IReadOnlyList<WebhookSubscription> active;
-        await using (var session = store.QuerySession())
+        await using (var session = store.QuerySession(NationalLedger.Tenant))
             active = await session.Query<WebhookSubscription>().Where(s => s.State == WebhookState.Active).ToListAsync(token);
         safe.Subscribed = active.Count > 0;
         if (active.Count == 0) return options.Poll;
-        var upTo = await safe.ReadAsync(token);
+        // A subscription reads the database that holds its partnership (or the national ledger's); each has its own positions.
+        var safeIn = new Dictionary<string, (Marten.Storage.IMartenDatabase Database, long UpTo)>();
+        foreach (var ledger in active.Select(s => s.Partnership ?? NationalLedger.Tenant).Distinct())
+        {
+            var on = await store.DatabaseOfAsync(ledger);
+            safeIn[ledger] = (on, await safe.ReadAsync(on, token));
+        }
         var now = clock.GetUtcNow();
         var due = active.Where(s => (s.NextAttemptAt is null || s.NextAttemptAt <= now)
-                                    && Math.Max(s.Position, _scanned.GetValueOrDefault((s.Id, s.Replays))) < upTo).ToList();
+                                    && Math.Max(s.Position, _scanned.GetValueOrDefault((s.Id, s.Replays))) < safeIn[s.Partnership ?? NationalLedger.Tenant].UpTo).ToList();
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.Parallel, CancellationToken = token },
             async (s, t) =>
             {
                 try
                 {
-                    await DeliverAsync(s.Id, upTo, t);
+                    var (on, upTo) = safeIn[s.Partnership ?? NationalLedger.Tenant];
+                    await DeliverAsync(s.Id, on, upTo, t);
                 }
                 catch (Exception e) when (!t.IsCancellationRequested)
                 {
@@ -98,7 +105,7 @@ public sealed class WebhookDispatcher(
         return next < options.Poll ? next : options.Poll;
     }
 
-    private async Task DeliverAsync(Guid id, long upTo, CancellationToken token)
+    private async Task DeliverAsync(Guid id, Marten.Storage.IMartenDatabase on, long upTo, CancellationToken token)
     {
         await using var connection = new NpgsqlConnection(_lockConnection);
         await connection.OpenAsync(token);
@@ -111,11 +118,11 @@ public sealed class WebhookDispatcher(
         }
         // Closing the unpooled connection releases the lock, also when delivery fails.
         WebhookSubscription? s;
-        await using (var session = store.QuerySession()) s = await session.LoadAsync<WebhookSubscription>(id, token);
+        await using (var session = store.QuerySession(NationalLedger.Tenant)) s = await session.LoadAsync<WebhookSubscription>(id, token);
         while (s is { State: WebhookState.Active } && !(s.NextAttemptAt > clock.GetUtcNow()) && !token.IsCancellationRequested)
         {
             var from = Math.Max(s.Position, _scanned.GetValueOrDefault((s.Id, s.Replays)));
-            var batch = await ChangeReader.ReadAsync(store, s.Scope, from, upTo, Batch, s.EventTypes, token);
+            var batch = await ChangeReader.ReadAsync(store, on, s.Scope, from, upTo, Batch, s.EventTypes, token);
             if (batch.Count == 0)
             {
                 _scanned[(s.Id, s.Replays)] = upTo;
@@ -176,7 +183,7 @@ public sealed class WebhookDispatcher(
         // Logged and moved on together; a management change (pause, rotation) racing this save is re-read, not lost.
         for (var attempt = 1; ; attempt++)
         {
-            await using var session = store.LightweightSession();
+            await using var session = store.LightweightSession(NationalLedger.Tenant);
             var current = await session.LoadAsync<WebhookSubscription>(s.Id, token);
             if (current is null) return null; // deleted meanwhile
             var failures = current.ConsecutiveFailures + 1;
@@ -217,7 +224,7 @@ public sealed class WebhookDispatcher(
         if (now - _pruned < TimeSpan.FromHours(1)) return;
         _pruned = now;
         var cutoff = now - options.AttemptRetention;
-        await using var session = store.LightweightSession();
+        await using var session = store.LightweightSession(NationalLedger.Tenant);
         session.DeleteWhere<WebhookAttempt>(a => a.At < cutoff);
         await session.SaveChangesAsync(token);
     }

@@ -112,6 +112,7 @@ public static class NationalWebhookEndpoints
     /// (one CloudEvent a request, in ledger order, Standard Webhooks 1.0). The answer shows the signing secret once.
     /// </summary>
     [WolverinePost(Path, Name = "CreateNationalWebhook")]
+    [ProducesResponseType<ProblemDetails>(409, "application/problem+json", Description = "Partnerships are spread over several databases: national webhooks are not offered then.")]
     [Tags("Webhooks")]
     [Authorize(Policy = Policies.ReadAcross)]
     [ProducesResponseType<WebhookWithSecret>(201)]

@@ -27,8 +27,8 @@ public static class WebhooksModule
         builder.Services.ConfigureMarten(opts =>
         {
             // One table across partnerships: the dispatcher reads every subscription; the partnership is a field.
-            opts.Schema.For<WebhookSubscription>().SingleTenanted().UseOptimisticConcurrency(true).Index(s => s.Partnership!);
-            opts.Schema.For<WebhookAttempt>().SingleTenanted().Index(a => a.SubscriptionId).Index(a => a.At);
+            opts.Schema.For<WebhookSubscription>().SingleTenanted().DoNotPartition().UseOptimisticConcurrency(true).Index(s => s.Partnership!);
+            opts.Schema.For<WebhookAttempt>().SingleTenanted().DoNotPartition().Index(a => a.SubscriptionId).Index(a => a.At);
         });
         return builder;
     }

@@ -89,7 +89,7 @@ public sealed class RegistryAndRatingsAsAtTests(LedgerHost host) : LedgerTest(ho
         var registry = await Host.ClientFor(Roles.National).GetAsync("/partnerships?format=csv&effectiveOn=2019-05-31");
         registry.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");
         (await registry.Content.ReadAsStringAsync()).ShouldBe(
-            "code,name,integrationAuthority,statutoryPartners,onboardedOn\r\norkney,Orkney,,,2019-04-01\r\n");
+            "code,name,integrationAuthority,statutoryPartners,onboardedOn,database\r\norkney,Orkney,,,2019-04-01,\r\n");
 
         var ratings = await Host.ClientFor(Roles.Auditor, "orkney").GetAsync($"/partnerships/orkney/self-assessments?format=csv&asOf={Q("2019-12-01T00:00:00Z")}");
         ratings.Content.Headers.ContentDisposition!.ToString().ShouldContain("orkney-self-assessments-ratings.csv");

@@ -48,7 +48,7 @@ public static class FeedScenarios
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(partnership is null
             ? "select id from planledger.mt_events order by seq_id"
-            : "select id from planledger.mt_events where tenant_id = @p or (tenant_id = '*DEFAULT*' and stream_id = 'partnership/' || @p) order by seq_id", connection);
+            : "select id from planledger.mt_events where tenant_id = @p or (tenant_id = 'national' and stream_id = 'partnership/' || @p) order by seq_id", connection);
         command.Parameters.AddWithValue("p", partnership ?? "");
         var ids = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();

@@ -1,3 +1,4 @@
+using PlanLedger.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using PlanLedger.National;
@@ -14,7 +15,7 @@ public sealed class IndexModel(IDocumentStore store) : LedgerPage
     public async Task<IActionResult> OnGetAsync()
     {
         if (Caller.Roles.Contains(Roles.National)) return Redirect("/web/national");
-        await using var session = store.QuerySession();
+        await using var session = store.QuerySession(NationalLedger.Tenant);
         Visible = (await AcrossPartnerships.PartnershipsAsync(session, HttpContext.RequestAborted)).Where(p => Caller.MaySee(p.Code)).ToList();
         return Visible.Count == 1 && !Caller.Partnerships.Contains(Claims.AllPartnerships) ? Redirect($"/web/partnerships/{Visible[0].Code}") : Page();
     }

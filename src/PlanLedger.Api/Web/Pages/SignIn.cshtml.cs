@@ -1,3 +1,4 @@
+using PlanLedger.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
@@ -27,7 +28,7 @@ public sealed class SignInModel(IWebHostEnvironment environment, WebOptions opti
         if (!Allowed && options.UseOidc) return Challenge(new AuthenticationProperties { RedirectUri = SafeReturn() }, WebScreens.OidcScheme);
         if (Allowed)
         {
-            await using var session = store.QuerySession();
+            await using var session = store.QuerySession(NationalLedger.Tenant);
             Partnerships = await AcrossPartnerships.PartnershipsAsync(session, HttpContext.RequestAborted);
         }
         return Page();

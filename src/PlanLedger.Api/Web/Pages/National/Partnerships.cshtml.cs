@@ -1,3 +1,4 @@
+using PlanLedger.Infrastructure;
 using Marten;
 using Registry = PlanLedger.Partnerships.Partnership;
 
@@ -10,7 +11,7 @@ public sealed class PartnershipsModel(IDocumentStore store) : LedgerPage
 
     public async Task OnGetAsync()
     {
-        await using var session = store.QuerySession();
+        await using var session = store.QuerySession(NationalLedger.Tenant);
         All = await Registry.RegistryAsync(session, Point, HttpContext.RequestAborted);
     }
 }

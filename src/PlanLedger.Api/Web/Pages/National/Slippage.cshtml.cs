@@ -28,7 +28,7 @@ public sealed class SlippageModel(IDocumentStore store, MsgFramework framework) 
         var page = int.TryParse(Request.Query["page"], out var n) && n >= 1 ? n : 1;
         var filter = new SlippageFilter(Math.Max(0, MinDays ?? 0), Blank(PartnershipFilter), Blank(Proposal), KeyFeature, Blank(LeadRole));
         (Position, View) = await SlippageEndpoint.ReadAsync(store, framework, Point, filter, new Paging(page, Paging.DefaultSize), HttpContext.RequestAborted);
-        await using var session = store.QuerySession();
+        await using var session = store.QuerySession(NationalLedger.Tenant);
         Partnerships = await AcrossPartnerships.PartnershipsAsync(session, HttpContext.RequestAborted);
     }
 

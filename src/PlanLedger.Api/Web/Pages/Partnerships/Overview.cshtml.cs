@@ -1,3 +1,4 @@
+using PlanLedger.Infrastructure;
 using Marten;
 using PlanLedger.Audit;
 using PlanLedger.Framework;
@@ -19,7 +20,7 @@ public sealed class OverviewModel(IDocumentStore store, MsgFramework framework, 
         var overview = await OverviewEndpoint.ReadAsync(store, Partnership, framework, clock, Point, token);
         Profile = overview.SelfAssessment;
         Plans = overview.Plans;
-        await using var global = store.QuerySession();
+        await using var global = store.QuerySession(NationalLedger.Tenant);
         Name = (await global.LoadAsync<PlanLedger.Partnerships.Partnership>(PlanLedger.Partnerships.Partnership.KeyFor(Partnership), token))?.Name ?? Partnership;
     }
 }
