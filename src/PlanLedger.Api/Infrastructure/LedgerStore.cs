@@ -22,6 +22,10 @@ public sealed class LedgerDatabase(string connectionString, IReadOnlyList<(strin
 
     public bool Spread => Pool.Count > 0;
 
+    /// <summary>Every database the ledger uses, by name: the pool's registry ("registry") and each pool database, or the one ("ledger").</summary>
+    public IEnumerable<(string Name, string ConnectionString)> All =>
+        Spread ? Pool.Prepend(("registry", ConnectionString)) : [("ledger", ConnectionString)];
+
     public volatile bool SchemaReady;
 
     public static LedgerDatabase From(IConfiguration configuration, string connectionString) =>

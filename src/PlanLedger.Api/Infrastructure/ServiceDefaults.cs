@@ -119,26 +119,29 @@ public static class ServiceDefaults
     }
 }
 
-/// <summary>Ready means PostgreSQL answers and the ledger's schema is in place.</summary>
+/// <summary>Ready means PostgreSQL answers (every database of the pool, when partnerships are spread) and the ledger's schema is in place.</summary>
 internal sealed class DatabaseReadiness(LedgerDatabase database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        try
+        foreach (var (name, connectionString) in database.All)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(3));
-            await using var connection = new NpgsqlConnection(database.ConnectionString);
-            await connection.OpenAsync(timeout.Token);
-            await using var command = new NpgsqlCommand("select 1", connection);
-            await command.ExecuteScalarAsync(timeout.Token);
-            return database.SchemaReady
-                ? HealthCheckResult.Healthy("PostgreSQL answers")
-                : HealthCheckResult.Unhealthy("PostgreSQL answers; the ledger schema is still being applied");
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(3));
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(timeout.Token);
+                await using var command = new NpgsqlCommand("select 1", connection);
+                await command.ExecuteScalarAsync(timeout.Token);
+            }
+            catch (Exception e) when (e is NpgsqlException or OperationCanceledException or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                return HealthCheckResult.Unhealthy(database.Spread ? $"PostgreSQL of database '{name}' is unreachable" : "PostgreSQL is unreachable");
+            }
         }
-        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or System.Net.Sockets.SocketException or TimeoutException)
-        {
-            return HealthCheckResult.Unhealthy("PostgreSQL is unreachable");
-        }
+        return database.SchemaReady
+            ? HealthCheckResult.Healthy("PostgreSQL answers")
+            : HealthCheckResult.Unhealthy("PostgreSQL answers; the ledger schema is still being applied");
     }
 }

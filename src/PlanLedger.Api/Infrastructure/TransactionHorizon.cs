@@ -14,7 +14,7 @@ internal sealed class TransactionHorizon(LedgerDatabase database, IConfiguration
     private static readonly Meter Meter = new(LedgerTelemetry.SourceName + ".Database");
     private static long _lastAge;
     private static readonly ObservableGauge<long> Gauge = Meter.CreateObservableGauge("planledger.db.xmin_age", () => _lastAge, "{transaction}",
-        "Age in transactions of the oldest xmin held by any session of the ledger's database, as last checked by /health/ready");
+        "Age in transactions of the oldest xmin held by any session of the ledger's databases, as last checked by /health/ready");
 
     public const string Query = """
         select coalesce(max(age(backend_xmin)), 0), coalesce((array_agg(pid order by age(backend_xmin) desc))[1], 0)
@@ -24,22 +24,28 @@ internal sealed class TransactionHorizon(LedgerDatabase database, IConfiguration
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var warning = configuration.GetValue("Ledger:XminAgeWarning", 100_000L);
-        try
+        var (oldest, pid, where) = (0L, 0, "");
+        foreach (var (name, connectionString) in database.All)
         {
-            await using var connection = new NpgsqlConnection(database.ConnectionString);
-            await connection.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand(Query, connection);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            var (age, pid) = (Convert.ToInt64(reader.GetValue(0)), reader.GetInt32(1));
-            _lastAge = age;
-            return age > warning
-                ? HealthCheckResult.Degraded($"Session {pid} holds the transaction horizon {age} transactions back (warning above {warning}): dead rows cannot be pruned")
-                : HealthCheckResult.Healthy($"Oldest xmin is {age} transactions old");
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(cancellationToken);
+                await using var command = new NpgsqlCommand(Query, connection);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                var age = Convert.ToInt64(reader.GetValue(0));
+                if (age >= oldest) (oldest, pid, where) = (age, reader.GetInt32(1), name);
+            }
+            catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                return HealthCheckResult.Healthy("Not checked: PostgreSQL is unreachable (see the postgresql check)");
+            }
         }
-        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
-        {
-            return HealthCheckResult.Healthy("Not checked: PostgreSQL is unreachable (see the postgresql check)");
-        }
+        _lastAge = oldest;
+        var of = database.Spread ? $" of database '{where}'" : "";
+        return oldest > warning
+            ? HealthCheckResult.Degraded($"Session {pid}{of} holds the transaction horizon {oldest} transactions back (warning above {warning}): dead rows cannot be pruned")
+            : HealthCheckResult.Healthy($"Oldest xmin is {oldest} transactions old");
     }
 }

@@ -96,6 +96,18 @@ public sealed class SpreadTests(LedgerClusters clusters) : IClassFixture<LedgerC
             // Every national view equals the single database's: now, as recorded at a time, as effective on a date, and both.
             await SameNationalFiguresAsync(one, spreadApi, between);
 
+            // Partnership endpoints answer as with one database, wherever the partnership lives.
+            foreach (var partnership in placed.Keys)
+            {
+                foreach (var path in new[] { "/overview", "/self-assessments", "/plans" })
+                    await SameAnswerAsync(one, spreadApi, $"/partnerships/{partnership}{path}");
+                foreach (var plan in (await Reader(one).GetJson($"/partnerships/{partnership}/plans")).AsArray().Select(p => p!["reference"]!.GetValue<string>()))
+                    await SameAnswerAsync(one, spreadApi, $"/partnerships/{partnership}/plans/{Uri.EscapeDataString(plan)}/board-report?effectiveOn=2020-06-30");
+            }
+            // A national webhook's position is one sequence, so over a pool it is refused, saying why.
+            var hook = await Reader(spreadApi).Send(HttpMethod.Post, "/national/webhooks", new { url = "https://receiver.example/hook" });
+            (await hook.Problem(409))["detail"]!.GetValue<string>().ShouldContain("several databases");
+
             // The national feed holds every event of both clusters once, each partnership's in its own ledger order.
             var fed = await NationalFeedAsync(spreadApi);
             ((long)fed.Count).ShouldBe(await EventsOfAsync(east) + await EventsOfAsync(west));
@@ -171,13 +183,15 @@ public sealed class SpreadTests(LedgerClusters clusters) : IClassFixture<LedgerC
         {
             await CaughtUpAsync(one, view);
             await CaughtUpAsync(spread, view);
-            foreach (var point in points)
-            {
-                var (expected, actual) = (Figures(await Reader(one).GetStringAsync(view + point)), Figures(await Reader(spread).GetStringAsync(view + point)));
-                var at = Enumerable.Range(0, Math.Min(expected.Length, actual.Length)).FirstOrDefault(i => expected[i] != actual[i], Math.Min(expected.Length, actual.Length));
-                actual.ShouldBe(expected, $"{view}{point} differs at {at}: one database has …{Around(expected, at)}… the pool …{Around(actual, at)}…");
-            }
+            foreach (var point in points) await SameAnswerAsync(one, spread, view + point);
         }
+    }
+
+    private async Task SameAnswerAsync(ApiProcess one, ApiProcess spread, string path)
+    {
+        var (expected, actual) = (Figures(await Reader(one).GetStringAsync(path)), Figures(await Reader(spread).GetStringAsync(path)));
+        var at = Enumerable.Range(0, Math.Min(expected.Length, actual.Length)).FirstOrDefault(i => expected[i] != actual[i], Math.Min(expected.Length, actual.Length));
+        actual.ShouldBe(expected, $"{path} differs at {at}: one database has …{Around(expected, at)}… the pool …{Around(actual, at)}…");
     }
 
     /// <summary>A view's answer without what two runs of one history never share: ledger positions and recording clocks.</summary>
