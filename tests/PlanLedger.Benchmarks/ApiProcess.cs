@@ -85,4 +85,14 @@ public sealed class ApiProcess : IAsyncDisposable
         }
         _process.Dispose();
     }
+
+    /// <summary>A loopback port free now.</summary>
+    public static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
 }

@@ -17,17 +17,14 @@ namespace PlanLedger.Benchmarks;
 public static class ClusterBench
 {
     private const int Nodes = 3, Workers = 32;
-    private static readonly JsonSerializerOptions Json = LedgerHttp.Configure(new JsonSerializerOptions());
+    private static readonly JsonSerializerOptions Json = BenchClients.Json;
 
     public static async Task<int> RunAsync(string apiDll, string server, string resultsDir, TimeSpan phase)
     {
-        var report = new Report();
-        report.Context["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}";
-        report.Context["when"] = DateTimeOffset.UtcNow.ToString("u");
-        report.Context["load"] = $"{Workers} closed-loop HttpClient workers through HAProxy (roundrobin) on loopback; {phase.TotalSeconds} s per phase";
+        var report = Report.Started($"{Workers} closed-loop HttpClient workers through HAProxy (roundrobin) on loopback; {phase.TotalSeconds} s per phase");
         var db = await Database.FreshAsync(server, "planledger_cluster_bench");
         var signingKey = DevelopmentTokens.NewSigningKey();
-        var ports = Enumerable.Range(0, Nodes + 1).Select(_ => FreePort()).ToArray();
+        var ports = Enumerable.Range(0, Nodes + 1).Select(_ => ApiProcess.FreePort()).ToArray();
         // Dynamic: the pre-generated code bench.sh writes is generated for the default (Solo) host.
         var settings = new Dictionary<string, string> { ["Ledger__Daemon"] = LedgerCluster.Distributed, ["Ledger__TypeLoadMode"] = "Dynamic" };
         var nodes = new ApiProcess?[Nodes];
@@ -35,14 +32,8 @@ public static class ClusterBench
         try
         {
             nodes[0] = await ApiProcess.StartAsync(apiDll, db, signingKey, ports[1], settings: settings);
-            var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256 };
-            HttpClient Client(string role, params string[] partnerships)
-            {
-                var c = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri(balancer.Url), Timeout = TimeSpan.FromSeconds(30) };
-                c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-                    DevelopmentTokens.Mint(signingKey, $"bench-{role}", [role], partnerships, lifetime: TimeSpan.FromHours(4)));
-                return c;
-            }
+            var clients = new BenchClients(balancer.Url, signingKey);
+            HttpClient Client(string role, params string[] partnerships) => clients.For(role, partnerships);
             await balancer.ServesAsync(1, Client(Roles.Admin));
             var writer = Client(Roles.PartnerWriter, "bench");
             await Post(Client(Roles.Admin), "/partnerships", new { code = "bench", name = "Benchmark partnership" });
@@ -122,11 +113,7 @@ public static class ClusterBench
         return 0;
     }
 
-    private static async Task Post(HttpClient c, string path, object body)
-    {
-        var r = await c.PostAsJsonAsync(path, body, Json);
-        if (!r.IsSuccessStatusCode) throw new InvalidOperationException($"POST {path}: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
-    }
+    private static Task Post(HttpClient c, string path, object body) => BenchClients.Post(c, path, body);
 
     private static bool IsShard(string agent) => agent.StartsWith("event-subscriptions://", StringComparison.Ordinal);
 
@@ -151,15 +138,6 @@ public static class ClusterBench
             await Task.Delay(100);
         }
         throw new TimeoutException("The projection shards did not each run on one node");
-    }
-
-    private static int FreePort()
-    {
-        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
     }
 
     /// <summary>HAProxy in the foreground, as deploy/cluster.sh configures it, naming the node that answered in a header.</summary>

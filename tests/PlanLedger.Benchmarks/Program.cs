@@ -29,6 +29,8 @@ var soakOnly = args.Contains("--soak-only");
 int partnerships = quick ? 4 : 32, actionsPerPartnership = quick ? 500 : 6250, eventsPerAction = 10;
 // --cluster: one and three nodes behind HAProxy, and a node's death (ClusterBench.cs).
 if (args.Contains("--cluster")) return await ClusterBench.RunAsync(apiDll, server, resultsDir, phase);
+// --spread: one database, then partnerships spread over two (SpreadBench.cs).
+if (args.Contains("--spread")) return await SpreadBench.RunAsync(apiDll, server, resultsDir, phase);
 
 CpuUse.PostgresPort = new NpgsqlConnectionStringBuilder(server).Port;
 var report = new Report();
@@ -431,14 +433,7 @@ async Task SustainedMixedLoadAsync()
     report.Add("memory", "API resident memory (VmRSS) 10 s after the mixed load", settled, "MB", "< 400 MB", settled < 400);
 }
 
-static int FreePort()
-{
-    var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-    listener.Start();
-    var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    listener.Stop();
-    return port;
-}
+static int FreePort() => ApiProcess.FreePort();
 
 // 6b. The web screens at national scale.
 async Task WebScreensAsync()

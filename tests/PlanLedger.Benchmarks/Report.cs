@@ -12,6 +12,12 @@ public sealed class Report
     public List<Figure> Figures { get; } = [];
     public Dictionary<string, string> Context { get; } = [];
 
+    /// <summary>A report that says which machine and when, and how the load was generated.</summary>
+    public static Report Started(string load) => new()
+    {
+        Context = { ["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}", ["when"] = DateTimeOffset.UtcNow.ToString("u"), ["load"] = load }
+    };
+
     public Figure Add(string section, string name, double value, string unit, string? target = null, bool? met = null, string? note = null)
     {
         var figure = new Figure(section, name, Math.Round(value, 2), unit, target, met, note);
