@@ -9,7 +9,7 @@ using PlanLedger.Security;
 
 namespace PlanLedger.Partnerships;
 
-/// <summary>Onboarding a partnership is itself an event, in the national (default-tenant) ledger.</summary>
+/// <summary>Onboarding a partnership is itself an event, in the national ledger (tenant <see cref="NationalLedger.Tenant"/>).</summary>
 public sealed record PartnershipOnboarded(
     string Code,
     string Name,
@@ -37,7 +37,7 @@ public sealed record Partnership : IStreamState<Partnership>
 
     /// <summary>
     /// The registry at a point in time, in code order: the stored partnerships now, else the onboarding streams
-    /// of the national (default-tenant) ledger replayed. The session must be the default tenant's.
+    /// of the national ledger replayed. The session must be the national ledger's.
     /// </summary>
     public static async Task<IReadOnlyList<Partnership>> RegistryAsync(IQuerySession session, PointInTime point, CancellationToken token)
     {
