@@ -24,7 +24,12 @@ public static class LedgerCluster
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddLedgerDaemon(
         this MartenServiceCollectionExtensions.MartenConfigurationExpression marten, IConfiguration configuration) =>
         IsDistributed(configuration)
-            ? marten.IntegrateWithWolverine(m => m.UseWolverineManagedEventSubscriptionDistribution = true)
+            ? marten.IntegrateWithWolverine(m =>
+            {
+                m.UseWolverineManagedEventSubscriptionDistribution = true;
+                // Over a pool of databases Wolverine keeps its node tables in the pool's registry database.
+                m.MainDatabaseConnectionString = configuration["PLANLEDGER_DB"] ?? configuration.GetConnectionString("PlanLedger");
+            })
             : marten.AddAsyncDaemon(configuration.GetValue("Ledger:Daemon", DaemonMode.Solo));
 
     /// <summary>

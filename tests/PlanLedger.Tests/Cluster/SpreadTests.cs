@@ -77,14 +77,17 @@ public sealed class SpreadTests(LedgerClusters clusters) : IClassFixture<LedgerC
         var pool = new Dictionary<string, string> { ["Ledger__Databases__east"] = east, ["Ledger__Databases__west"] = west };
         var single = await SingleDatabaseAsync();
         using var one = await StartAsync(single);
-        var spreadApi = await StartAsync(east, pool);
+        // The pool is served by two nodes sharing the projection shards (Wolverine-managed distribution).
+        var nodes = await StartNodesAsync(east, pool);
+        await ShardsPerDatabaseOnOneNodeAsync(nodes, databases: 2);
+        var spreadApi = nodes[0];
         try
         {
-            // The same history through both: the seeds, two synthetic partnerships, then later changes.
-            foreach (var api in new[] { one, spreadApi }) await SeedLoader.LoadAsync(new HttpClient { BaseAddress = api.Address }, SeedsDirectory.Find(), TokenFor);
-            foreach (var api in new[] { one, spreadApi }) await FirstRoundAsync(api);
+            // The same history through both: the seeds, two synthetic partnerships, then later changes (through the other node).
+            foreach (var api in new[] { one, nodes[0] }) await SeedLoader.LoadAsync(new HttpClient { BaseAddress = api.Address }, SeedsDirectory.Find(), TokenFor);
+            foreach (var api in new[] { one, nodes[1] }) await FirstRoundAsync(api);
             var between = DateTimeOffset.UtcNow;
-            foreach (var api in new[] { one, spreadApi }) await SecondRoundAsync(api);
+            foreach (var api in new[] { one, nodes[0] }) await SecondRoundAsync(api);
 
             // The registry says where each partnership lives, and both clusters hold some.
             var registry = (await Reader(spreadApi).GetJson("/partnerships")).AsArray();
@@ -118,8 +121,10 @@ public sealed class SpreadTests(LedgerClusters clusters) : IClassFixture<LedgerC
 
             // A third cluster: the API restarts knowing it, and the next partnership onboarded is placed there.
             var north = await clusters.StartAsync("planledger_north");
-            spreadApi.Dispose();
-            spreadApi = await StartAsync(east, new Dictionary<string, string>(pool) { ["Ledger__Databases__north"] = north });
+            foreach (var node in nodes) node.Dispose();
+            nodes = await StartNodesAsync(east, new Dictionary<string, string>(pool) { ["Ledger__Databases__north"] = north });
+            await ShardsPerDatabaseOnOneNodeAsync(nodes, databases: 3);
+            spreadApi = nodes[1];
             var (eastBefore, westBefore) = (await EventsOfAsync(east), await EventsOfAsync(west));
             foreach (var api in new[] { one, spreadApi }) await ThirdRoundAsync(api);
             var shetland = (await Reader(spreadApi).GetJson("/partnerships")).AsArray().Single(p => p!["code"]!.GetValue<string>() == "shetland")!;
@@ -134,7 +139,41 @@ public sealed class SpreadTests(LedgerClusters clusters) : IClassFixture<LedgerC
         }
         finally
         {
-            spreadApi.Dispose();
+            foreach (var node in nodes) node.Dispose();
+        }
+    }
+
+    /// <summary>Two nodes on the pool; the first applies the schema alone, so two do not race to create it.</summary>
+    private async Task<ApiProcess[]> StartNodesAsync(string registry, IReadOnlyDictionary<string, string> pool)
+    {
+        var settings = new Dictionary<string, string>(pool) { ["Ledger__Daemon"] = "Distributed" };
+        var first = await StartAsync(registry, settings);
+        return [first, await StartAsync(registry, settings)];
+    }
+
+    /// <summary>
+    /// Waits until every database's projection shards run, each exactly once, and checks that Marten groups one database's
+    /// shards on one node (so a node holds connections only to the databases whose shards it runs).
+    /// </summary>
+    private static async Task ShardsPerDatabaseOnOneNodeAsync(IReadOnlyList<ApiProcess> nodes, int databases)
+    {
+        var expected = NationalScenarios.Projections.Length * databases;
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var running = new List<(int Node, string Agent)>();
+            for (var n = 0; n < nodes.Count; n++)
+                running.AddRange((await ClusterNodes.AgentsOfAsync(nodes[n])).Where(ClusterNodes.IsShard).Select(a => (n, a)));
+            if (running.Count == expected && running.Select(r => r.Agent).Distinct().Count() == expected)
+            {
+                // event-subscriptions://marten/main/{database}/{projection}/all
+                foreach (var database in running.GroupBy(r => new Uri(r.Agent).Segments[2]))
+                    database.Select(r => r.Node).Distinct().Count().ShouldBe(1, $"the shards of {database.Key}");
+                return;
+            }
+            if (clock.Elapsed > TimeSpan.FromSeconds(90))
+                throw new TimeoutException($"Shards not each running once: {string.Join(", ", running.Select(r => $"{r.Node}:{r.Agent}"))}");
+            await Task.Delay(100);
         }
     }
 
@@ -270,11 +309,12 @@ public sealed class SpreadTests(LedgerClusters clusters) : IClassFixture<LedgerC
         return new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
     }
 
-    private Task<ApiProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? settings = null) =>
-        ApiProcess.StartAsync(connectionString, _signingKey, new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
-        {
-            ["Ledger__Daemon"] = "Solo", ["Ledger__RateLimit__PermitsPerSecond"] = "100000"
-        });
+    private Task<ApiProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var all = new Dictionary<string, string> { ["Ledger__Daemon"] = "Solo", ["Ledger__RateLimit__PermitsPerSecond"] = "100000" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) all[key] = value;
+        return ApiProcess.StartAsync(connectionString, _signingKey, all);
+    }
 
     private string TokenFor(string role, string? partnership) =>
         DevelopmentTokens.Mint(_signingKey, partnership is null ? "seed-admin" : SeedLoader.ClientFor(partnership), [role], partnership is null ? [] : [partnership]);
