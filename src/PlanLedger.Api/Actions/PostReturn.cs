@@ -213,11 +213,16 @@ public static class PostReturnEndpoint
         if (write.Preconditions.Refuse("a return changes many actions: give each item's expectedVersion instead.") is { } unsupported)
             return unsupported;
 
-        // One query loads every action the return names; each is appended with the version it was read at,
-        // so a concurrent change to any of them fails the whole return.
-        var planRecord = await write.Session.LoadAsync<PlanRecord>(PlanRecord.KeyFor(plan), write.Cancellation);
+        // One round trip reads the plan and every action the return names; each is appended with the version it was
+        // read at, so a concurrent change to any of them fails the whole return. The actions are read into the session's
+        // identity map, where the inline ActionProjection finds them at SaveChanges instead of reading them all again.
+        write.Session.UseIdentityMapFor<ActionRecord>();
         var keys = command.Items.Select(i => ActionRecord.KeyFor(plan, i.Action)).Distinct().ToArray();
-        var actions = await write.Session.LoadManyAsync<ActionRecord>(write.Cancellation, keys);
+        var read = write.Session.CreateBatchQuery();
+        var planRead = read.Load<PlanRecord>(PlanRecord.KeyFor(plan));
+        var actionsRead = read.LoadMany<ActionRecord>().ById(keys);
+        await read.Execute(write.Cancellation);
+        var (planRecord, actions) = (await planRead, await actionsRead);
         var decision = ReturnDecision.Of(command, plan, planRecord, actions.ToDictionary(a => a.Reference), write.ProvenanceFor);
         if (decision.Refusal is { } refusal) return refusal;
 

@@ -207,6 +207,34 @@ public sealed class WriteSideTests(LedgerHost host) : LedgerTest(host)
     }
 
     [Fact]
+    public async Task a_return_whose_action_changes_after_it_was_read_records_nothing()
+    {
+        var writer = await Host.PlanWithActionAsync();
+        await writer.Post("/partnerships/orkney/plans/msg-plan/returns", new
+        {
+            period = "October 2020",
+            items = new[] { new { action = "1.2", newAction = new { reference = "1.2", heading = "KF1", description = "Raise awareness" } } }
+        });
+
+        // The return is read and decided, then another writer changes one of its actions before it is saved.
+        await using var session = Host.Store.LightweightSession("orkney");
+        var write = new PlanLedger.Infrastructure.WriteContext(session, PlanLedger.Infrastructure.Preconditions.None,
+            (_, _) => new Provenance(new DateOnly(2020, 11, 30), DateTimeOffset.UtcNow, "test", "test", null), CancellationToken.None);
+        var command = new PostReturn("November 2020", [new ReturnItem("1.1", Status: new ChangeStatus(DeliveryStatus.Green)), new ReturnItem("1.2", Status: new ChangeStatus(DeliveryStatus.Red))]);
+        (await PostReturnEndpoint.Record(command, "msg-plan", write)).ShouldBeOfType<PlanLedger.Infrastructure.Outcome<ReturnResult>.Appended>();
+        await writer.Post("/partnerships/orkney/plans/msg-plan/actions/1.2/status", new { status = "Green", reason = "first" });
+
+        // What the pipeline answers 409: the whole return refused, its other action untouched too.
+        var lost = await Should.ThrowAsync<Exception>(() => session.SaveChangesAsync());
+        (lost is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException).ShouldBeTrue(lost.ToString());
+        await using var read = Host.Store.QuerySession("orkney");
+        (await read.Events.FetchStreamAsync(ActionRecord.KeyFor("msg-plan", "1.1"))).Count.ShouldBe(1);
+        (await read.Events.FetchStreamAsync(ActionRecord.KeyFor("msg-plan", "1.2"))).Count.ShouldBe(2);
+        (await writer.GetJson(Action))["status"]!.GetValue<string>().ShouldBe("Amber");
+        (await writer.GetJson("/partnerships/orkney/plans/msg-plan/actions/1.2"))["status"]!.GetValue<string>().ShouldBe("Green");
+    }
+
+    [Fact]
     public async Task a_timescale_slip_needs_a_reason_and_records_from_to_and_days()
     {
         var writer = await Host.PlanWithActionAsync();
