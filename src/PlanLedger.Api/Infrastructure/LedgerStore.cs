@@ -26,6 +26,13 @@ public sealed class LedgerDatabase(string connectionString, IReadOnlyList<(strin
     public IEnumerable<(string Name, string ConnectionString)> All =>
         Spread ? Pool.Prepend(("registry", ConnectionString)) : [("ledger", ConnectionString)];
 
+    /// <summary>
+    /// <see cref="All"/> with pooling off, for health probes: a pooled connection left over from before a PostgreSQL
+    /// restart fails its first command, so a probe would report a database that answers as unreachable.
+    /// </summary>
+    public IEnumerable<(string Name, string ConnectionString)> Probes =>
+        All.Select(d => (d.Name, new Npgsql.NpgsqlConnectionStringBuilder(d.ConnectionString) { Pooling = false }.ConnectionString));
+
     public volatile bool SchemaReady;
 
     public static LedgerDatabase From(IConfiguration configuration, string connectionString) =>

@@ -124,7 +124,7 @@ internal sealed class DatabaseReadiness(LedgerDatabase database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        foreach (var (name, connectionString) in database.All)
+        foreach (var (name, connectionString) in database.Probes)
         {
             try
             {

@@ -25,7 +25,7 @@ internal sealed class TransactionHorizon(LedgerDatabase database, IConfiguration
     {
         var warning = configuration.GetValue("Ledger:XminAgeWarning", 100_000L);
         var (oldest, pid, where) = (0L, 0, "");
-        foreach (var (name, connectionString) in database.All)
+        foreach (var (name, connectionString) in database.Probes)
         {
             try
             {

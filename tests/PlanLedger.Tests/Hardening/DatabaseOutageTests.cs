@@ -6,6 +6,7 @@ using Marten.Events;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using PlanLedger.Security;
 
 namespace PlanLedger.Tests.Hardening;
@@ -45,7 +46,15 @@ public sealed class DatabaseOutageTests(LedgerHost host) : IAsyncLifetime
 
     private string Port => File.ReadAllText(Path.Combine(_dataDir, "pg.port")).Trim();
 
-    public async Task InitializeAsync() => _connectionString = await Db("start");
+    public async Task InitializeAsync()
+    {
+        _connectionString = await Db("start");
+        // Leave a pooled connection behind a restart, as an earlier cluster on the same port can: the API must not
+        // take it for a database that is down.
+        await using (var connection = new NpgsqlConnection(_connectionString)) await connection.OpenAsync();
+        await Db("stop");
+        await Db("start");
+    }
 
     public async Task DisposeAsync()
     {
@@ -95,6 +104,8 @@ public sealed class DatabaseOutageTests(LedgerHost host) : IAsyncLifetime
         // Started again, the cluster is on its old port, so the running API recovers without a restart.
         await Db("start");
         Port.ShouldBe(port);
+        // Readiness opens its own connection, so one pooled before the restart cannot make it report the database down.
+        (await anonymous.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
         HttpStatusCode status = 0;
         for (var attempt = 0; attempt < 20 && status != HttpStatusCode.OK; attempt++)
         {
