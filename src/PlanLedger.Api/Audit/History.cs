@@ -65,10 +65,16 @@ public static class History
     // Bookkeeping every entry carries in its own fields.
     private static readonly HashSet<string> NotChanges = ["id", "version", "effectiveOn", "recordedAt"];
 
+    // Fold states are kept every this many versions, so a page deep in a long history is folded from near it.
+    private const int Checkpoint = 256;
+    // Events are read this many at a time, so folding a long history never holds all of it.
+    private const int Slice = 1000;
+
     /// <summary>
-    /// A page of a stream's history, or null when the stream does not exist. A stream's history up to a
-    /// version never changes, so the told entries are kept per (partnership, stream, version): an auditor
-    /// paging through a long history folds it once, and a read costs one query for the stream's version.
+    /// A page of a stream's history, or null when the stream does not exist. There is one entry per event, so the
+    /// stream's version is the count, and a page reads only its own events and those since the nearest kept fold
+    /// state before it: a history's entries up to a version never change, so told pages and fold states are kept
+    /// per (partnership, stream, versions) and a growing stream never makes a read fold it all again.
     /// </summary>
     public static async Task<HistoryPage?> ReadAsync<T>(
         IQuerySession session,
@@ -81,40 +87,68 @@ public static class History
     {
         var state = await session.Events.FetchStreamStateAsync(stream, token);
         if (state is null) return null;
-        var key = (session.TenantId, stream, state.Version);
-        if (!cache.TryGet(key, out var entries))
+        var total = (int)state.Version;
+        var first = ((long)paging.Page - 1) * paging.PageSize + 1;
+        IReadOnlyList<HistoryEntry> entries = [];
+        if (first <= total)
         {
-            var events = await session.Events.FetchStreamAsync(stream, state.Version, token: token);
-            entries = Tell(stream, events, fold, tell);
-            cache.Add(key, entries);
+            var span = new HistorySpan(session.TenantId, stream, (int)first, (int)Math.Min(total, first + paging.PageSize - 1));
+            if (!cache.TryGet(span, out entries))
+            {
+                entries = await TellAsync(session, cache, span, fold, tell, token);
+                cache.Add(span, entries);
+            }
         }
-        return new HistoryPage(stream, paging.Page, paging.PageSize, entries.Count, paging.PagesFor(entries.Count), paging.PageOf(entries));
+        return new HistoryPage(stream, paging.Page, paging.PageSize, total, paging.PagesFor(total), entries);
     }
 
-    private static IReadOnlyList<HistoryEntry> Tell<T>(
-        string stream,
-        IReadOnlyList<IEvent> events,
+    /// <summary>The entries of a span of versions: folded from the nearest kept state before it, told within it.</summary>
+    private static async Task<IReadOnlyList<HistoryEntry>> TellAsync<T>(
+        IQuerySession session,
+        HistoryCache cache,
+        HistorySpan span,
         Func<T?, string, object, T?> fold,
-        Func<object, T?, T?, IReadOnlyList<FieldChange>, Telling> tell) where T : class, new()
+        Func<object, T?, T?, IReadOnlyList<FieldChange>, Telling> tell,
+        CancellationToken token) where T : class, new()
     {
-        var entries = new List<HistoryEntry>(events.Count);
-        var blank = new T();
+        var (tenant, stream) = (span.Tenant, span.Stream);
+        var from = span.First - 1;
         T? state = null;
-        foreach (var e in events)
+        if (from > 0 && !cache.TryGetState(tenant, stream, from, out state))
         {
-            var next = fold(state, stream, e.Data);
-            var changes = next is null ? [] : Fields<T>.Diff(state, next, blank);
-            var telling = tell(e.Data, state, next, changes);
-            var p = (e.Data as ILedgerEvent)?.Provenance;
-            entries.Add(new HistoryEntry(
-                (int)e.Version, telling.What, e.Data.GetType().Name,
-                p?.EffectiveOn ?? DateOnly.FromDateTime(e.Timestamp.UtcDateTime), p?.RecordedAt ?? e.Timestamp,
-                p?.RecordedBy ?? "", p?.SourceSystem ?? "", p?.CorrelationId, ReasonOf(e.Data), telling.Direction,
-                p is not null && p.EffectiveOn < DateOnly.FromDateTime(p.RecordedAt.UtcDateTime),
-                changes, p?.Note));
-            state = next ?? state;
+            from = from / Checkpoint * Checkpoint;
+            while (from > 0 && !cache.TryGetState(tenant, stream, from, out state)) from -= Checkpoint;
         }
+
+        var entries = new List<HistoryEntry>(span.Last - span.First + 1);
+        var blank = new T();
+        for (var sliceStart = from + 1; sliceStart <= span.Last; sliceStart += Slice)
+        {
+            var events = await session.Events.FetchStreamAsync(stream, Math.Min(span.Last, sliceStart + Slice - 1L), fromVersion: sliceStart, token: token);
+            foreach (var e in events)
+            {
+                var next = fold(state, stream, e.Data);
+                if (e.Version >= span.First) entries.Add(Entry(e, state, next, blank, tell));
+                state = next ?? state;
+                if (e.Version % Checkpoint == 0 && e.Version < span.Last) cache.AddState(tenant, stream, (int)e.Version, state);
+            }
+        }
+        cache.AddState(tenant, stream, span.Last, state);
         return entries;
+    }
+
+    private static HistoryEntry Entry<T>(IEvent e, T? before, T? after, T blank, Func<object, T?, T?, IReadOnlyList<FieldChange>, Telling> tell)
+        where T : class
+    {
+        var changes = after is null ? [] : Fields<T>.Diff(before, after, blank);
+        var telling = tell(e.Data, before, after, changes);
+        var p = (e.Data as ILedgerEvent)?.Provenance;
+        return new HistoryEntry(
+            (int)e.Version, telling.What, e.Data.GetType().Name,
+            p?.EffectiveOn ?? DateOnly.FromDateTime(e.Timestamp.UtcDateTime), p?.RecordedAt ?? e.Timestamp,
+            p?.RecordedBy ?? "", p?.SourceSystem ?? "", p?.CorrelationId, ReasonOf(e.Data), telling.Direction,
+            p is not null && p.EffectiveOn < DateOnly.FromDateTime(p.RecordedAt.UtcDateTime),
+            changes, p?.Note);
     }
 
     /// <summary>
@@ -155,9 +189,12 @@ public static class History
     private static string? ReasonOf(object data) => data.GetType().GetProperty("Reason")?.GetValue(data) as string;
 }
 
+/// <summary>Versions First to Last of a stream in a partnership's ledger.</summary>
+public readonly record struct HistorySpan(string Tenant, string Stream, int First, int Last);
+
 /// <summary>
-/// Told histories by (partnership, stream, version), bounded by their estimated bytes
-/// (<c>Ledger:Cache:HistoryMegabytes</c>, default 32); the least recently used go first.
+/// Told history pages by (partnership, stream, versions), and the fold states they were told from, bounded by their
+/// estimated bytes (<c>Ledger:Cache:HistoryMegabytes</c>, default 32); the least recently used go first.
 /// </summary>
 public sealed class HistoryCache
 {
@@ -171,17 +208,29 @@ public sealed class HistoryCache
     /// <summary>The estimated bytes held now; never more than the budget.</summary>
     public long Bytes => _cache.GetCurrentStatistics()?.CurrentEstimatedSize ?? 0;
 
-    public bool TryGet((string Tenant, string Stream, long Version) key, out IReadOnlyList<HistoryEntry> entries) =>
-        _cache.TryGetValue<IReadOnlyList<HistoryEntry>>(key, out entries!);
+    public bool TryGet(HistorySpan span, out IReadOnlyList<HistoryEntry> entries) =>
+        _cache.TryGetValue<IReadOnlyList<HistoryEntry>>(span, out entries!);
 
-    public void Add((string Tenant, string Stream, long Version) key, IReadOnlyList<HistoryEntry> entries) =>
-        _cache.Set(key, entries, new MemoryCacheEntryOptions { Size = SizeOf(key, entries) });
+    public void Add(HistorySpan span, IReadOnlyList<HistoryEntry> entries) =>
+        _cache.Set(span, entries, new MemoryCacheEntryOptions { Size = SizeOf(span, entries) });
+
+    /// <summary>The record as it stood at a version of its stream, if kept.</summary>
+    public bool TryGetState<T>(string tenant, string stream, int version, out T? state) where T : class =>
+        _cache.TryGetValue<T>((tenant, stream, version), out state);
+
+    public void AddState<T>(string tenant, string stream, int version, T? state) where T : class
+    {
+        if (state is null) return;
+        var size = CacheBudget.Object * 2 + CacheBudget.Of(tenant) + CacheBudget.Of(stream)
+                   + 2L * JsonSerializer.SerializeToUtf8Bytes(state, state.GetType(), CacheBudget.Json).Length;
+        _cache.Set((tenant, stream, version), state, new MemoryCacheEntryOptions { Size = size });
+    }
 
     /// <summary>Forgets every history (a test's wipe of the ledger reuses stream keys and versions).</summary>
     public void Clear() => _cache.Clear();
 
-    public static long SizeOf((string Tenant, string Stream, long Version) key, IReadOnlyList<HistoryEntry> entries) =>
-        CacheBudget.Object * 4 + CacheBudget.Of(key.Tenant) + CacheBudget.Of(key.Stream) + 8L * entries.Count + entries.Sum(e =>
+    public static long SizeOf(HistorySpan span, IReadOnlyList<HistoryEntry> entries) =>
+        CacheBudget.Object * 4 + CacheBudget.Of(span.Tenant) + CacheBudget.Of(span.Stream) + 8L * entries.Count + entries.Sum(e =>
             CacheBudget.Object * 3 + 64 + CacheBudget.Of(e.What) + CacheBudget.Of(e.EventType) + CacheBudget.Of(e.RecordedBy)
             + CacheBudget.Of(e.SourceSystem) + CacheBudget.Of(e.CorrelationId) + CacheBudget.Of(e.Reason) + CacheBudget.Of(e.Direction)
             + e.Changes.Sum(c => CacheBudget.Object * 2 + CacheBudget.Of(c.Field) + CacheBudget.Of(c.Before) + CacheBudget.Of(c.After)));

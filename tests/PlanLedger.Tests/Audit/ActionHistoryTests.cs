@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
 using static PlanLedger.Tests.Audit.InspectionStory;
 
@@ -181,4 +182,47 @@ public sealed class HistoryCacheTests(LedgerHost host) : LedgerTest(host)
         history["totalEntries"]!.GetValue<int>().ShouldBe(2);
         history["entries"]![1]!["what"]!.GetValue<string>().ShouldBe("Status changed from Amber to Green");
     }
+
+    [Fact]
+    public async Task a_page_deep_in_a_long_history_told_from_a_kept_fold_state_equals_the_page_told_from_the_first_event()
+    {
+        var writer = await Host.PlanWithActionAsync();
+        const string action = "/partnerships/orkney/plans/msg-plan/actions/1.1";
+        // 1 + 2 returns of 300 progress updates, each changing the status (two events each): 1201 events, past four kept fold states.
+        for (var r = 0; r < 2; r++)
+        {
+            var items = Enumerable.Range(0, 300).Select(i => new
+            {
+                action = "1.1", progressUpdate = new { period = $"Cycle {r}.{i}", narrative = $"Update {r}.{i}", status = i % 2 == 0 ? "Green" : "Red" }
+            });
+            await writer.Post("/partnerships/orkney/plans/msg-plan/returns", new { period = $"Return {r}", items });
+        }
+        var cache = Host.Services.GetRequiredService<PlanLedger.Audit.HistoryCache>();
+        (int Page, int Size)[] pages = [(6, 100), (2, 300), (12, 100), (3, 100), (4, 100), (1, 500), (3, 500), (25, 50), (13, 100), (14, 100)];
+
+        // Each page told alone, from the first event, with nothing kept.
+        var alone = new List<string>();
+        foreach (var (page, size) in pages)
+        {
+            cache.Clear();
+            alone.Add((await writer.GetJson($"{action}/history?page={page}&pageSize={size}")).ToJsonString());
+        }
+        // The same pages one after another, each told from the fold states the ones before it kept.
+        cache.Clear();
+        for (var i = 0; i < pages.Length; i++)
+        {
+            var (page, size) = pages[i];
+            var told = await writer.GetJson($"{action}/history?page={page}&pageSize={size}");
+            told.ToJsonString().ShouldBe(alone[i], $"page {page} of {size}");
+            told["totalEntries"].Int().ShouldBe(1201);
+            var first = (page - 1) * size + 1;
+            told["entries"]!.AsArray().Select(e => e!["version"].Int()).ShouldBe(Enumerable.Range(first, Math.Max(0, Math.Min(size, 1201 - first + 1))));
+        }
+        // Told from a kept state, an entry still knows what the status was before it.
+        var deep = (await writer.GetJson($"{action}/history?page=5&pageSize=100"))["entries"]!.AsArray();
+        var statuses = deep.Select(e => e!["changes"]!.AsArray().SingleOrDefault(c => c!["field"].Text() == "status")).OfType<JsonNode>().ToList();
+        statuses.Count.ShouldBe(50);
+        foreach (var (earlier, later) in statuses.Zip(statuses.Skip(1))) later["before"]!.ToJsonString().ShouldBe(earlier["after"]!.ToJsonString());
+    }
 }
+

@@ -17,16 +17,16 @@ public sealed class CacheBudgetTests
         const long budget = 1024 * 1024;
         var cache = new HistoryCache(budget);
         var one = History(50, 200);
-        HistoryCache.SizeOf(("orkney", "action/p/1", 50), one).ShouldBeGreaterThan(50 * 3 * 400); // at least its text
+        HistoryCache.SizeOf(new HistorySpan("orkney", "action/p/1", 1, 50), one).ShouldBeGreaterThan(50 * 3 * 400); // at least its text
         for (var stream = 0; stream < 2000; stream++)
         {
-            cache.Add(("orkney", $"action/p/{stream}", 50), History(50, 200));
+            cache.Add(new HistorySpan("orkney", $"action/p/{stream}", 1, 50), History(50, 200));
             cache.Bytes.ShouldBeLessThanOrEqualTo(budget);
         }
         cache.Bytes.ShouldBeGreaterThan(budget / 4);
         // A history bigger than the whole budget is never kept.
-        cache.Add(("orkney", "action/p/huge", 5000), History(5000, 200));
-        cache.TryGet(("orkney", "action/p/huge", 5000), out _).ShouldBeFalse();
+        cache.Add(new HistorySpan("orkney", "action/p/huge", 1, 5000), History(5000, 200));
+        cache.TryGet(new HistorySpan("orkney", "action/p/huge", 1, 5000), out _).ShouldBeFalse();
         cache.Bytes.ShouldBeLessThanOrEqualTo(budget);
     }
 
