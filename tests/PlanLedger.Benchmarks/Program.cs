@@ -193,13 +193,17 @@ if (memoryOnly)
     await report.WriteAsync(resultsDir, "memory");
     return 0;
 }
-if (args.Contains("--profile-writes"))
+if (args.Contains("--profile-writes") || args.Contains("--profile-returns"))
 {
-    // Holds a write load long enough to attach a profiler: dotnet-trace collect -p <pid>.
-    Console.WriteLine($"API process {api.ProcessId}: status changes at 32 clients for 40 s");
-    var (profiled, _) = await Measure.Concurrently(32, TimeSpan.FromSeconds(40), async (w, i) =>
-        (await writer.PostAsJsonAsync($"/partnerships/bench-http/plans/plan/actions/A{w}/status", new { status = statuses[i % 3] }, json)).IsSuccessStatusCode);
-    Console.WriteLine($"{profiled:F0} requests/s");
+    // Holds a write load long enough to attach a profiler (dotnet-trace collect -p <pid>, or perf with DOTNET_PerfMapEnabled=1).
+    var returns = args.Contains("--profile-returns");
+    Console.WriteLine($"API process {api.ProcessId}: {(returns ? "returns of 50 at 8" : "status changes at 32")} clients for 40 s");
+    var (profiled, _) = returns
+        ? await Measure.Concurrently(8, TimeSpan.FromSeconds(40), async (w, i) => (await writer.PostAsJsonAsync("/partnerships/bench-http/plans/plan/returns",
+            new { period = $"Return {i}", items = Enumerable.Range(0, 50).Select(k => new { action = $"A{32 + w * 50 + k}", status = new { status = statuses[(i + 1) % 3] } }) }, json)).IsSuccessStatusCode)
+        : await Measure.Concurrently(32, TimeSpan.FromSeconds(40), async (w, i) =>
+            (await writer.PostAsJsonAsync($"/partnerships/bench-http/plans/plan/actions/A{w}/status", new { status = statuses[i % 3] }, json)).IsSuccessStatusCode);
+    Console.WriteLine($"{profiled:F0} {(returns ? "returns" : "requests")}/s");
     return 0;
 }
 double httpAt32 = 0;
