@@ -59,7 +59,7 @@ public sealed record Telling(string What, string? Direction = null);
 /// </summary>
 public static class History
 {
-    private static readonly JsonSerializerOptions Json =
+    internal static readonly JsonSerializerOptions Json =
         LedgerHttp.Configure(new JsonSerializerOptions { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() });
 
     // Bookkeeping every entry carries in its own fields.
@@ -222,7 +222,7 @@ public sealed class HistoryCache
     {
         if (state is null) return;
         var size = CacheBudget.Object * 2 + CacheBudget.Of(tenant) + CacheBudget.Of(stream)
-                   + 2L * JsonSerializer.SerializeToUtf8Bytes(state, state.GetType(), CacheBudget.Json).Length;
+                   + 2L * JsonSerializer.SerializeToUtf8Bytes(state, state.GetType(), History.Json).Length;
         _cache.Set((tenant, stream, version), state, new MemoryCacheEntryOptions { Size = size });
     }
 

@@ -17,9 +17,6 @@ public static class CacheBudget
     // raw UTF-8 text plus its document's metadata rows (about as large again).
     public const long Object = 32;
 
-    /// <summary>How a cached record is measured: its JSON, each UTF-8 byte taken as a UTF-16 character.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static long Of(string? text) => text is null ? 0 : 22 + 2L * text.Length;
 
     public static long Of(JsonElement? element) => element is { } e ? 96 + 2L * JsonMarshal.GetRawUtf8Value(e).Length : 0;
