@@ -11,5 +11,6 @@ public sealed class ActionsModule : ILedgerModule
     {
         store.Projections.Add(new ActionProjection(), ProjectionLifecycle.Inline);
         store.Schema.For<ActionRecord>().Duplicate(a => a.Plan);
+        ActionAppends.Register(store);
     }
 }

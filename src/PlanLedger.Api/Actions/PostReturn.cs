@@ -205,7 +205,7 @@ public static class PostReturnEndpoint
     [Refuses(412, "An item's expectedVersion is not its action's version: nothing was recorded; `items` names the item.")]
     [Refuses(422, "One or more items were refused: nothing was recorded; `items` gives every item, Refused with its problem or NotRecorded.")]
     public static Task<IResult> Post(PostReturn command, string partnershipId, string plan, LedgerWrites writes) =>
-        writes.Run<PostReturn, ReturnResult>(command, write => Record(command, plan, write));
+        writes.Run<PostReturn, ReturnResult>(command, write => Record(command, plan, write), ownTransaction: true);
 
     /// <summary>A return's write inside the pipeline: its pure decision, then its streams staged with the versions read.</summary>
     public static async Task<Outcome<ReturnResult>> Record(PostReturn command, string plan, WriteContext write)
@@ -226,7 +226,14 @@ public static class PostReturnEndpoint
         var decision = ReturnDecision.Of(command, plan, planRecord, actions.ToDictionary(a => a.Reference), write.ProvenanceFor);
         if (decision.Refusal is { } refusal) return refusal;
 
-        foreach (var (key, stream) in decision.Streams.Where(s => s.Value.Events.Count > 0))
+        var changed = decision.Streams.Where(s => s.Value.Events.Count > 0).ToList();
+        if (write.Transaction is { } transaction && changed.Count > 0 && changed.All(s => s.Value.ReadAt is not null))
+        {
+            // Changes to existing actions only (a return's usual shape): one set-based append, not one per action.
+            var changes = changed.Select(s => new ActionAppends.Change(s.Key, s.Value.ReadAt!.Value, s.Value.Events, s.Value.State)).ToList();
+            write.Appended(await ActionAppends.AppendAsync(write.Session, transaction, changes, write.Cancellation));
+        }
+        else foreach (var (key, stream) in changed)
         {
             var events = stream.Events.Cast<object>().ToArray();
             if (stream.ReadAt is { } readAt) write.Session.Events.Append(key, readAt + events.Length, events);

@@ -46,9 +46,20 @@ public enum WriteResult
 
 /// <summary>What a write works with inside the pipeline: its session, the caller's provenance and preconditions.</summary>
 public sealed class WriteContext(IDocumentSession session, Preconditions preconditions, Func<IEffectiveChange, DateOnly?, Provenance> provenance,
-    CancellationToken cancellation, object? stream = null)
+    CancellationToken cancellation, object? stream = null, Npgsql.NpgsqlTransaction? transaction = null)
 {
     public IDocumentSession Session { get; } = session;
+
+    /// <summary>The write's own transaction, which its session is in, when it asked for one (see <see cref="LedgerWrites.Run{TCommand,T}(TCommand,Func{WriteContext,Task{Outcome{T}}},WriteTarget?,bool)"/>).</summary>
+    public Npgsql.NpgsqlTransaction? Transaction { get; } = transaction;
+
+    /// <summary>The highest ledger position of events the write appended itself, in <see cref="Transaction"/>, rather than through the session.</summary>
+    public long? AppendedUpTo { get; private set; }
+
+    public void Appended(IEnumerable<long> positions)
+    {
+        foreach (var position in positions) AppendedUpTo = Math.Max(AppendedUpTo ?? 0, position);
+    }
     public Preconditions Preconditions { get; } = preconditions;
     public CancellationToken Cancellation { get; } = cancellation;
 
@@ -65,8 +76,8 @@ public sealed class WriteContext(IDocumentSession session, Preconditions precond
 /// <summary>A write as read from its request, before it runs: where, under which key, with what preconditions and provenance.</summary>
 internal sealed record WriteRequest(string Ledger, string? Key, string? Hash, Preconditions Preconditions, Func<IEffectiveChange, DateOnly?, Provenance> Provenance)
 {
-    public WriteContext Context(IDocumentSession session, CancellationToken token, object? stream = null) =>
-        new(session, Preconditions, Provenance, token, stream);
+    public WriteContext Context(IDocumentSession session, CancellationToken token, object? stream = null, Npgsql.NpgsqlTransaction? transaction = null) =>
+        new(session, Preconditions, Provenance, token, stream, transaction);
 }
 
 /// <summary>
@@ -83,13 +94,18 @@ public sealed class LedgerWrites(
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     ILogger<LedgerWrites> logger)
 {
+    /// <summary>PostgreSQL error code of a write's own append (<see cref="WriteContext.Transaction"/>) that found a stream moved since it was read.</summary>
+    public const string StreamMoved = "PL409";
+
     /// <summary>Writes to the partnership named in the route (checked against the credential before this runs).</summary>
-    public Task<IResult> Run<TCommand, T>(TCommand command, Func<WriteContext, Task<Outcome<T>>> write, WriteTarget? target = null)
+    /// <param name="ownTransaction">The write appends in its own transaction (<see cref="WriteContext.Transaction"/>), not only through its session.</param>
+    public Task<IResult> Run<TCommand, T>(TCommand command, Func<WriteContext, Task<Outcome<T>>> write, WriteTarget? target = null, bool ownTransaction = false)
         where TCommand : IEffectiveChange =>
-        Run(command, Http.Partnership(), write, target);
+        Run(command, Http.Partnership(), write, target, ownTransaction);
 
     /// <summary>Writes to a named ledger: a partnership's, or the national one (<see cref="NationalLedger.Tenant"/>).</summary>
-    public async Task<IResult> Run<TCommand, T>(TCommand command, string ledger, Func<WriteContext, Task<Outcome<T>>> write, WriteTarget? target = null)
+    public async Task<IResult> Run<TCommand, T>(TCommand command, string ledger, Func<WriteContext, Task<Outcome<T>>> write, WriteTarget? target = null,
+        bool ownTransaction = false)
         where TCommand : IEffectiveChange
     {
         var http = Http;
@@ -108,15 +124,15 @@ public sealed class LedgerWrites(
             groupCommit.Enqueue(pending);
             if (await pending.Result is { } answer) return answer;
         }
-        return await Alone(request, write, http.RequestAborted);
+        return await Alone(request, write, ownTransaction, http.RequestAborted);
     }
 
-    private async Task<IResult> Alone<T>(WriteRequest request, Func<WriteContext, Task<Outcome<T>>> write, CancellationToken token)
+    private async Task<IResult> Alone<T>(WriteRequest request, Func<WriteContext, Task<Outcome<T>>> write, bool ownTransaction, CancellationToken token)
     {
         var (ledger, key, hash) = (request.Ledger, request.Key, request.Hash);
         // With an Idempotency-Key the stored answer must carry the ledger position, which PostgreSQL assigns as the
         // events are appended: so the transaction is ours, and stays open until the answer is stored beside them.
-        await using var transaction = key is null ? null : await Transaction(ledger, token);
+        await using var transaction = key is null && !ownTransaction ? null : await Transaction(ledger, token);
         await using var session = transaction is null
             ? store.LightweightSession(ledger)
             : store.LightweightSession(SessionIn(transaction.Value, ledger));
@@ -127,11 +143,12 @@ public sealed class LedgerWrites(
         }
 
         Outcome<T> outcome;
+        var context = request.Context(session, token, transaction: transaction?.Transaction);
         try
         {
-            outcome = await write(request.Context(session, token));
+            outcome = await write(context);
         }
-        catch (ConcurrencyException e) { return Conflict(e); }
+        catch (Exception e) when (e is ConcurrencyException or Npgsql.PostgresException { SqlState: StreamMoved }) { return Conflict(e); }
 
         if (outcome is Outcome<T>.Refused refused) return Refusal(refused);
         var events = session.PendingChanges.Streams().SelectMany(s => s.Events).ToList();
@@ -140,11 +157,14 @@ public sealed class LedgerWrites(
         try
         {
             await session.SaveChangesAsync(token);
-            answer = Prepare(outcome, events);
+            answer = Prepare(outcome, events, context.AppendedUpTo);
             if (transaction is { } owned)
             {
-                session.Insert(answer.Stored(key!, hash!, Now));
-                await session.SaveChangesAsync(token);
+                if (key is not null)
+                {
+                    session.Insert(answer.Stored(key, hash!, Now));
+                    await session.SaveChangesAsync(token);
+                }
                 await owned.Transaction.CommitAsync(token);
             }
         }
@@ -175,7 +195,7 @@ public sealed class LedgerWrites(
     }
 
     /// <summary>The answer to a recorded write, with the ledger position its events were given.</summary>
-    private Answer Prepare<T>(Outcome<T> outcome, IReadOnlyList<IEvent> events)
+    private Answer Prepare<T>(Outcome<T> outcome, IReadOnlyList<IEvent> events, long? appendedUpTo = null)
     {
         var (status, written, location) = outcome switch
         {
@@ -183,7 +203,8 @@ public sealed class LedgerWrites(
             Outcome<T>.Unchanged u => (200, new Written<T>(WriteResult.Unchanged, 0, u.Version, null, u.Resource), (string?)null),
             _ => throw new UnreachableException()
         };
-        var body = JsonSerializer.Serialize(written with { Position = events.Count == 0 ? null : events.Max(e => e.Sequence) }, json.Value.SerializerOptions);
+        long? position = events.Count == 0 ? appendedUpTo : Math.Max(events.Max(e => e.Sequence), appendedUpTo ?? 0);
+        var body = JsonSerializer.Serialize(written with { Position = position }, json.Value.SerializerOptions);
         return new Answer(status, body, written.Version is { } version ? ETags.For(version) : null, location, written.EventsAppended);
     }
 

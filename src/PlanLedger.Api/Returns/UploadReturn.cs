@@ -206,7 +206,7 @@ public static class UploadReturnEndpoint
             return outcome is Outcome<ReturnResult>.Refused refused && ItemProblems(refused.Problem, reading.ItemRows).ToList() is { Count: > 0 } cells
                 ? Refusal(cells)
                 : outcome;
-        });
+        }, ownTransaction: true);
     }
 
     private static async Task<(PlanRecord?, IReadOnlyDictionary<string, ActionRecord>)> LoadAsync(IQuerySession session, string plan, CancellationToken token)
