@@ -197,7 +197,9 @@ public sealed class SpreadTests(LedgerClusters clusters) : IClassFixture<LedgerC
         {
             var writer = Writer(api, code);
             await writer.Slip(code, "msg-plan", "1(i)", "30 September 2020", "Delayed due to COVID 19", "2020-04-30");
-            await writer.Status(code, "msg-plan", "2(i)", "Green", "2020-07-31");
+            // As a return: its one-statement append must exist in every database of the pool.
+            await writer.Post($"/partnerships/{code}/plans/msg-plan/returns",
+                new { period = "July 2020", effectiveOn = "2020-07-31", items = new[] { new { action = "2(i)", status = new { status = "Green" } } } });
             await writer.Complete(code, "msg-plan", "2(i)", "2020-09-30");
             await writer.Revise(code, "1.1", "Established", "Assessed again", "2020-06-01");
         }
