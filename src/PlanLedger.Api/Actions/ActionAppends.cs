@@ -36,8 +36,9 @@ public static class ActionAppends
                 moved int;
                 positions bigint[];
             BEGIN
-                -- Locked in one order, so two writes over the same actions queue instead of deadlocking.
-                PERFORM 1 FROM {{events}}.mt_streams WHERE tenant_id = tenantid AND id = ANY(streams) ORDER BY id FOR UPDATE;
+                -- Locked in group commit's order (ordinal, whatever the database's collation), so a return and a batch over
+                -- the same actions queue instead of deadlocking; NO KEY UPDATE is the lock the update takes anyway.
+                PERFORM 1 FROM {{events}}.mt_streams WHERE tenant_id = tenantid AND id = ANY(streams) ORDER BY id COLLATE "C" FOR NO KEY UPDATE;
                 UPDATE {{events}}.mt_streams s SET version = u.version, timestamp = now()
                     FROM unnest(streams, read_at, versions) AS u(id, read_at, version)
                     WHERE s.tenant_id = tenantid AND s.id = u.id AND s.version = u.read_at AND NOT coalesce(s.is_archived, false);

@@ -62,6 +62,44 @@ public sealed class ReturnAppendTests(LedgerHost host) : LedgerTest(host)
     }
 
     [Fact]
+    public async Task returns_and_single_changes_over_the_same_actions_at_once_are_each_recorded_or_refused_409_and_none_is_lost()
+    {
+        var writer = await Host.PlanWithActionAsync();
+        await writer.Post($"{Plan}/returns", new
+        {
+            period = "Added",
+            items = References.Skip(1).Select(r => new { action = r, newAction = new { reference = r, heading = "KF1", description = $"Action {r}" } })
+        });
+        // Returns lock all five actions in one statement while group commit batches append to them one by one.
+        var returns = Enumerable.Range(0, 6).Select(i => writer.Send(HttpMethod.Post, $"{Plan}/returns", new
+        {
+            period = $"Return {i}",
+            items = References.Reverse().Select(r => new { action = r, progressUpdate = new { period = $"Return {i}", narrative = $"Update {i} of {r}" } })
+        }));
+        var singles = Enumerable.Range(0, 20).Select(i => writer.Send(HttpMethod.Post, $"{Plan}/actions/{References[i % References.Length]}/progress-updates",
+            new { period = $"Single {i}", narrative = $"Single update {i}" }));
+        var responses = await Task.WhenAll(returns.Concat(singles));
+
+        responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.OK || r.StatusCode == HttpStatusCode.Conflict);
+        var appended = 0;
+        foreach (var r in responses.Where(r => r.StatusCode == HttpStatusCode.OK))
+            appended += JsonNode.Parse(await r.Content.ReadAsStringAsync())!["eventsAppended"]!.GetValue<int>();
+        await using var session = Host.Store.QuerySession("orkney");
+        var updates = 0;
+        foreach (var reference in References)
+        {
+            var key = ActionRecord.KeyFor("msg-plan", reference);
+            var events = await session.Events.FetchStreamAsync(key);
+            updates += events.Count(e => e.Data is ProgressUpdateRecorded);
+            var stored = await session.LoadAsync<ActionRecord>(key);
+            JsonSerializer.Serialize(stored, Scenarios.Json)
+                .ShouldBe(JsonSerializer.Serialize(StreamState.FoldAll<ActionRecord>(null, key, events.Select(e => e.Data)), Scenarios.Json));
+        }
+        appended.ShouldBeGreaterThan(0);
+        updates.ShouldBe(appended);
+    }
+
+    [Fact]
     public async Task an_append_where_one_stream_moved_since_it_was_read_records_nothing_of_any_stream()
     {
         var writer = await Host.PlanWithActionAsync();
