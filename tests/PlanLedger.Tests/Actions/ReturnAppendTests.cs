@@ -14,8 +14,8 @@ public sealed class ReturnAppendTests(LedgerHost host) : LedgerTest(host)
     private const string Plan = "/partnerships/orkney/plans/msg-plan";
     private static readonly string[] References = ["1.1", "1.2", "1.3", "1.4", "1.5"];
 
-    [Fact]
-    public async Task parallel_returns_over_the_same_actions_are_each_recorded_whole_or_refused_409_and_the_stored_state_is_the_fold_of_the_events()
+    /// <summary>The plan with actions 1.1 to 1.5, the last four added by a return (through Marten's append: a return that adds actions).</summary>
+    private async Task<HttpClient> FiveActionsAsync()
     {
         var writer = await Host.PlanWithActionAsync();
         await writer.Post($"{Plan}/returns", new
@@ -23,6 +23,13 @@ public sealed class ReturnAppendTests(LedgerHost host) : LedgerTest(host)
             period = "Added",
             items = References.Skip(1).Select(r => new { action = r, newAction = new { reference = r, heading = "KF1", description = $"Action {r}" } })
         });
+        return writer;
+    }
+
+    [Fact]
+    public async Task parallel_returns_over_the_same_actions_are_each_recorded_whole_or_refused_409_and_the_stored_state_is_the_fold_of_the_events()
+    {
+        var writer = await FiveActionsAsync();
         var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => writer.Send(HttpMethod.Post, $"{Plan}/returns", new
         {
             period = $"Return {i}",
@@ -64,12 +71,7 @@ public sealed class ReturnAppendTests(LedgerHost host) : LedgerTest(host)
     [Fact]
     public async Task returns_and_single_changes_over_the_same_actions_at_once_are_each_recorded_or_refused_409_and_none_is_lost()
     {
-        var writer = await Host.PlanWithActionAsync();
-        await writer.Post($"{Plan}/returns", new
-        {
-            period = "Added",
-            items = References.Skip(1).Select(r => new { action = r, newAction = new { reference = r, heading = "KF1", description = $"Action {r}" } })
-        });
+        var writer = await FiveActionsAsync();
         // Returns lock all five actions in one statement while group commit batches append to them one by one.
         var returns = Enumerable.Range(0, 6).Select(i => writer.Send(HttpMethod.Post, $"{Plan}/returns", new
         {
