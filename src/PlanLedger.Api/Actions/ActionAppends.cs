@@ -18,9 +18,6 @@ public static class ActionAppends
 {
     public const string FunctionName = "pl_append_action_changes";
 
-    /// <summary>Raised when a stream is not at the version it was read at (or is archived): the write is a lost race.</summary>
-    public const string StreamMovedState = "PL409";
-
     /// <summary>An action the write changes: the version it was read at, its new events and the state they leave it in.</summary>
     public sealed record Change(string Stream, int ReadAt, IReadOnlyList<ILedgerEvent> Events, ActionRecord State);
 
@@ -44,7 +41,7 @@ public static class ActionAppends
                     WHERE s.tenant_id = tenantid AND s.id = u.id AND s.version = u.read_at AND NOT coalesce(s.is_archived, false);
                 GET DIAGNOSTICS moved = ROW_COUNT;
                 IF moved <> cardinality(streams) THEN
-                    RAISE EXCEPTION 'A stream is not at the version it was read at' USING ERRCODE = '{{StreamMovedState}}';
+                    RAISE EXCEPTION 'A stream is not at the version it was read at' USING ERRCODE = '{{LedgerWrites.StreamMoved}}';
                 END IF;
                 WITH appended AS (
                     INSERT INTO {{events}}.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, is_archived)
@@ -66,7 +63,7 @@ public static class ActionAppends
 
     /// <summary>
     /// Appends the changes inside the write's own transaction and answers the ledger positions given to their events.
-    /// A stream that moved since it was read fails the whole statement (<see cref="StreamMovedState"/>), so nothing is recorded.
+    /// A stream that moved since it was read fails the whole statement (<see cref="LedgerWrites.StreamMoved"/>), so nothing is recorded.
     /// </summary>
     public static async Task<long[]> AppendAsync(IDocumentSession session, NpgsqlTransaction transaction, IReadOnlyList<Change> changes, CancellationToken token)
     {
@@ -75,7 +72,8 @@ public static class ActionAppends
         var serializer = options.Serializer();
         if (changes.FirstOrDefault(c => c.State.Version != c.ReadAt + c.Events.Count) is { } wrong)
             throw new InvalidOperationException($"'{wrong.Stream}' read at {wrong.ReadAt} with {wrong.Events.Count} events cannot stand at version {wrong.State.Version}.");
-        var appended = changes.SelectMany(c => c.Events.Select((e, i) => (c.Stream, Version: (long)c.ReadAt + i + 1, Event: e))).ToList();
+        var appended = changes.SelectMany(c => c.Events.Select((e, i) =>
+            (c.Stream, Version: (long)c.ReadAt + i + 1, Event: e, Mapping: mappings.EventMappingFor(e.GetType())))).ToList();
 
         await using var command = new NpgsqlCommand(
             $"select {options.DatabaseSchemaName}.{FunctionName}(@tenant, @streams, @readAt, @versions, @ids, @eventStreams, @eventVersions, @types, @dotnetTypes, @bodies, @states, @plans, @stateType, @notify)",
@@ -88,8 +86,8 @@ public static class ActionAppends
         parameters.AddWithValue("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid, appended.Select(_ => Guid.CreateVersion7()).ToArray());
         parameters.AddWithValue("eventStreams", NpgsqlDbType.Array | NpgsqlDbType.Varchar, appended.Select(a => a.Stream).ToArray());
         parameters.AddWithValue("eventVersions", NpgsqlDbType.Array | NpgsqlDbType.Bigint, appended.Select(a => a.Version).ToArray());
-        parameters.AddWithValue("types", NpgsqlDbType.Array | NpgsqlDbType.Varchar, appended.Select(a => mappings.EventMappingFor(a.Event.GetType()).EventTypeName).ToArray());
-        parameters.AddWithValue("dotnetTypes", NpgsqlDbType.Array | NpgsqlDbType.Varchar, appended.Select(a => mappings.EventMappingFor(a.Event.GetType()).DotNetTypeName).ToArray());
+        parameters.AddWithValue("types", NpgsqlDbType.Array | NpgsqlDbType.Varchar, appended.Select(a => a.Mapping.EventTypeName).ToArray());
+        parameters.AddWithValue("dotnetTypes", NpgsqlDbType.Array | NpgsqlDbType.Varchar, appended.Select(a => a.Mapping.DotNetTypeName).ToArray());
         parameters.AddWithValue("bodies", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, appended.Select(a => serializer.ToJson(a.Event)).ToArray());
         parameters.AddWithValue("states", NpgsqlDbType.Array | NpgsqlDbType.Jsonb, changes.Select(c => serializer.ToJson(c.State)).ToArray());
         parameters.AddWithValue("plans", NpgsqlDbType.Array | NpgsqlDbType.Varchar, changes.Select(c => c.State.Plan).ToArray());
@@ -97,6 +95,4 @@ public static class ActionAppends
         parameters.AddWithValue("notify", NpgsqlDbType.Boolean, mappings.UseListenNotifyForEventAppends);
         return (long[])(await command.ExecuteScalarAsync(token))!;
     }
-
-    public static bool IsStreamMoved(Exception e) => e is PostgresException { SqlState: StreamMovedState };
 }

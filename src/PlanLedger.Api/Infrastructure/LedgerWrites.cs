@@ -49,6 +49,8 @@ public sealed class WriteContext(IDocumentSession session, Preconditions precond
     CancellationToken cancellation, object? stream = null, Npgsql.NpgsqlTransaction? transaction = null)
 {
     public IDocumentSession Session { get; } = session;
+    public Preconditions Preconditions { get; } = preconditions;
+    public CancellationToken Cancellation { get; } = cancellation;
 
     /// <summary>The write's own transaction, which its session is in, when it asked for one (see <see cref="LedgerWrites.Run{TCommand,T}(TCommand,Func{WriteContext,Task{Outcome{T}}},WriteTarget?,bool)"/>).</summary>
     public Npgsql.NpgsqlTransaction? Transaction { get; } = transaction;
@@ -60,8 +62,6 @@ public sealed class WriteContext(IDocumentSession session, Preconditions precond
     {
         foreach (var position in positions) AppendedUpTo = Math.Max(AppendedUpTo ?? 0, position);
     }
-    public Preconditions Preconditions { get; } = preconditions;
-    public CancellationToken Cancellation { get; } = cancellation;
 
     /// <summary>Who, through which system, effective when (the change's own date, else the fallback, else today), recorded now.</summary>
     public Provenance ProvenanceFor(IEffectiveChange change, DateOnly? fallback = null) => provenance(change, fallback);
