@@ -1,8 +1,12 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Marten;
 using Npgsql;
+using PlanLedger.Actions;
 using PlanLedger.Infrastructure;
+using PlanLedger.Ledger;
 using PlanLedger.Security;
 
 namespace PlanLedger.Tests.Actions;
@@ -33,8 +37,10 @@ public sealed class GroupCommitTests(LedgerHost host) : LedgerTest(host)
         // Each flusher took all its writes at once (six writes on four flushers: some flusher had two or more).
         var perFlusher = new[] { "a1", "a2", "a3", "a4", "a5", "nope" }.GroupBy(a => Commit.FlusherOf("orkney", ActionKey(a))).Max(g => g.Count());
         Commit.TakeLargestBatch().ShouldBe(perFlusher);
-        (await Appended(answers[0])).Version.ShouldBe(2);
-        (await Appended(answers[1])).Version.ShouldBe(2);
+        var a1 = await Appended(answers[0]);
+        var a2 = await Appended(answers[1]);
+        a1.Version.ShouldBe(2);
+        a2.Version.ShouldBe(2);
         (await answers[2].Problem(412))["errors"]!["If-Match"].ShouldNotBeNull();
         (await answers[3].Problem(422))["errors"]!["heading"].ShouldNotBeNull();
         var unchanged = JsonNode.Parse(await answers[4].Content.ReadAsStringAsync())!;
@@ -44,6 +50,17 @@ public sealed class GroupCommitTests(LedgerHost host) : LedgerTest(host)
         (await Host.EventCountAsync()).ShouldBe(before + 2);
         (await writer.GetJson($"{Plan}/actions/a1"))["status"]!.GetValue<string>().ShouldBe("Green");
         (await writer.GetJson($"{Plan}/actions/a3"))["status"]!.GetValue<string>().ShouldBe("Amber");
+        // In one transaction, each answer still carries its own event's position, and each stored state is its own stream's fold.
+        await using var session = Host.Store.QuerySession("orkney");
+        foreach (var (action, answer) in new[] { ("a1", a1), ("a2", a2) })
+        {
+            var events = await session.Events.FetchStreamAsync(ActionKey(action));
+            events.Last().Sequence.ShouldBe(answer.Position, action);
+            events.Select(e => e.Version).ShouldBe([1L, 2L], action);
+            var stored = await session.LoadAsync<ActionRecord>(ActionKey(action));
+            JsonSerializer.Serialize(stored, Scenarios.Json)
+                .ShouldBe(JsonSerializer.Serialize(StreamState.FoldAll<ActionRecord>(null, ActionKey(action), events.Select(e => e.Data)), Scenarios.Json));
+        }
     }
 
     [Fact]
@@ -193,7 +210,7 @@ public sealed class GroupCommitTests(LedgerHost host) : LedgerTest(host)
         throw new InvalidOperationException("All six actions hash to one flusher; the test needs two");
     }
 
-    private static string ActionKey(string action) => global::PlanLedger.Actions.ActionRecord.KeyFor("msg-plan", action);
+    private static string ActionKey(string action) => ActionRecord.KeyFor("msg-plan", action);
 
     private async Task<HttpClient> PlanWithActionsAsync(int count, HttpClient? client = null)
     {
